@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink plumbing for pswctl: resolve the "podswitch" family,
+ * send one request, walk the replies, and turn a kernel rejection into
+ * the extack message the kernel gave.
+ */
+#include "nl.h"
+#include "pswctl.h"
+
+#include "uapi/linux/podswitch.h"
+
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+
+struct psw_nl {
+	struct mnl_socket *sock;
+	uint16_t family;
+	uint32_t seq;
+	char buf[PSW_NL_BUFSIZE];
+	size_t req_len;
+};
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	uint16_t *family = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+		*family = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
+	       void *data, bool *intr);
+
+struct psw_nl *psw_nl_open(void)
+{
+	struct psw_nl *nl = calloc(1, sizeof(*nl));
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+	int one = 1;
+	bool intr;
+
+	if (!nl) {
+		perror("pswctl");
+		return NULL;
+	}
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("pswctl: netlink socket");
+		goto err;
+	}
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	nl->seq = time(NULL);
+
+	nlh = mnl_nlmsg_put_header(nl->buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETFAMILY;
+	genl->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PSW_GENL_NAME);
+
+	quiet_errors++;
+	if (run(nl, nlh, family_cb, &nl->family, &intr) < 0 || !nl->family) {
+		quiet_errors--;
+		fprintf(stderr, "pswctl: the podswitch module is not loaded (modprobe podswitch)\n");
+		goto err;
+	}
+	quiet_errors--;
+	return nl;
+err:
+	psw_nl_close(nl);
+	return NULL;
+}
+
+void psw_nl_close(struct psw_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+struct nlmsghdr *psw_nl_req(struct psw_nl *nl, uint8_t cmd, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = nl->family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = PSW_GENL_VERSION;
+	return nlh;
+}
+
+/* Print the extack message of an error reply, or strerror() without one. */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const char *msg = NULL;
+	const struct nlattr *attr;
+	size_t off;
+
+	(void)data;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!err->error)
+		return MNL_CB_STOP;
+
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		off = sizeof(*err);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		mnl_attr_for_each(attr, nlh, off) {
+			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+				msg = mnl_attr_get_str(attr);
+		}
+	}
+	if (!quiet_errors) {
+		if (msg)
+			fprintf(stderr, "pswctl: %s (%s)\n", msg, strerror(-err->error));
+		else
+			fprintf(stderr, "pswctl: %s\n", strerror(-err->error));
+	}
+	errno = -err->error;
+	return MNL_CB_ERROR;
+}
+
+struct run_ctx {
+	psw_nl_cb cb;
+	void *data;
+	bool *intr;
+};
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct run_ctx *ctx = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		*ctx->intr = true;
+	return ctx->cb(nlh, ctx->data);
+}
+
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct run_ctx *ctx = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		*ctx->intr = true;
+	return MNL_CB_STOP;
+}
+
+static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
+	       void *data, bool *intr)
+{
+	static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
+	struct run_ctx ctx = { cb, data, intr };
+	uint32_t portid = mnl_socket_get_portid(nl->sock);
+	uint32_t seq = req->nlmsg_seq;
+	static char rbuf[PSW_NL_BUFSIZE];
+	ssize_t n;
+	int ret;
+
+	*intr = false;
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
+		perror("pswctl: netlink send");
+		return -1;
+	}
+	do {
+		n = mnl_socket_recvfrom(nl->sock, rbuf, sizeof(rbuf));
+		if (n < 0) {
+			perror("pswctl: netlink receive");
+			return -1;
+		}
+		ret = mnl_cb_run2(rbuf, n, seq, portid, data_cb, &ctx,
+				  ctl_cb, NLMSG_MIN_TYPE);
+	} while (ret > MNL_CB_STOP);
+	return ret < 0 ? -1 : 0;
+}
+
+int psw_nl_run(struct psw_nl *nl, psw_nl_cb cb, void (*reset)(void *), void *data)
+{
+	struct nlmsghdr *req = (struct nlmsghdr *)nl->buf;
+	char copy[sizeof(nl->buf)];
+	bool intr;
+	int tries;
+
+	memcpy(copy, req, req->nlmsg_len);
+	for (tries = 0; tries < 10; tries++) {
+		req = (struct nlmsghdr *)copy;
+		req->nlmsg_seq = ++nl->seq;
+		if (run(nl, req, cb, data, &intr) < 0)
+			return -1;
+		if (!intr)
+			return 0;
+		if (reset)
+			reset(data);
+	}
+	fprintf(stderr, "pswctl: the switch kept changing during the dump; try again\n");
+	return -1;
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pswctl: configure podswitch switches over generic netlink.
+ * Grammar: ../shared/SPEC.md section 7, man page pswctl.8.
+ */
+#include "pswctl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PSWCTL_VERSION "0.1.0"
+#define BATCH_MAX_ARGS 128
+
+bool json;
+int quiet_errors;
+
+static const struct cmd cmds[] = {
+	{ "show", cmd_show, "show [SWITCH]" },
+};
+
+bool matches(const char *arg, const char *word)
+{
+	return strcmp(arg, word) == 0;
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pswctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see pswctl -h)\n", stderr);
+	return -1;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: pswctl [-j] COMMAND\n"
+		   "       pswctl -b FILE   (one command per line, stop at the first error)\n"
+		   "commands:\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  pswctl %s\n", cmds[i].usage);
+}
+
+static int run_cmd(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 1) {
+		usage(stderr);
+		return -1;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (matches(argv[0], cmds[i].name))
+			return cmds[i].run(argc - 1, argv + 1);
+	return usage_error("unknown command \"%s\"", argv[0]);
+}
+
+/* Words separated by blanks; '#' starts a comment. */
+static int split_line(char *line, char **argv)
+{
+	int argc = 0;
+	char *tok;
+
+	line[strcspn(line, "#\n")] = '\0';
+	for (tok = strtok(line, " \t\r"); tok; tok = strtok(NULL, " \t\r")) {
+		if (argc == BATCH_MAX_ARGS)
+			return -1;
+		argv[argc++] = tok;
+	}
+	return argc;
+}
+
+static int run_batch(const char *path)
+{
+	char *argv[BATCH_MAX_ARGS], *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, argc, ret = 0;
+	FILE *f;
+
+	f = matches(path, "-") ? stdin : fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "pswctl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		lineno++;
+		argc = split_line(line, argv);
+		if (argc == 0)
+			continue;
+		if (argc < 0 || run_cmd(argc, argv)) {
+			fprintf(stderr, "pswctl: %s:%d: command failed%s\n", path,
+				lineno, argc < 0 ? " (too many words)" : "");
+			ret = -1;
+			break;
+		}
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *batch = NULL;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "+jb:hV")) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'b':
+			batch = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("pswctl %s\n", PSWCTL_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (batch) {
+		if (optind != argc)
+			return usage_error("-b takes no command"), 1;
+		return run_batch(batch) ? 1 : 0;
+	}
+	return run_cmd(argc - optind, argv + optind) ? 1 : 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PSWCTL_H
+#define PSWCTL_H
+
+#include <stdbool.h>
+
+extern bool json;		/* -j */
+extern int quiet_errors;	/* >0: callers report errors themselves */
+
+/* One `pswctl OBJECT ...` command; argv[0] is the first word after it. */
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+};
+
+int cmd_show(int argc, char **argv);
+
+/* Parsing helpers that print why an argument was refused. */
+bool matches(const char *arg, const char *word);
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

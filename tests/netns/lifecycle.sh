@@ -1,0 +1,75 @@
+#!/bin/bash
+# Switch lifecycle: create, list, isolate by netns, delete by every path
+# (ip link del, netns exit, rmmod), reload.
+. "$(dirname "$0")/lib.sh"
+trap psw_cleanup EXIT
+
+expect_fail "pswctl says when the module is missing" "module is not loaded" \
+	"$PSWCTL" show
+
+psw_load
+ip netns add a
+ip netns add b
+
+expect "ip link add creates a switch" ip -n a link add psw0 type podswitch
+expect "a second switch in the same netns" ip -n a link add psw1 type podswitch
+expect "a switch in another netns" ip -n b link add psw2 \
+	address 02:00:00:00:00:22 type podswitch
+expect_fail "a multicast MAC is refused" "not a unicast" \
+	ip -n b link add psw3 address 01:00:5e:00:00:01 type podswitch
+
+expect_eq "netns a lists its two switches" "psw0 psw1" \
+	"$(nspsw a show | cut -d: -f1 | sort | xargs)"
+expect_eq "netns b lists only its own" "psw2" "$(nspsw b show | cut -d: -f1 | xargs)"
+expect_eq "the default netns has none" "" "$("$PSWCTL" show)"
+
+line=$(nspsw a show psw0)
+echo "$line" | grep -Eq '^psw0: ifindex [0-9]+ mac (02|[0-9a-f][26ae]):([0-9a-f]{2}:){4}[0-9a-f]{2} address 169\.254\.1\.1 host-routes on anti-spoof on$' ||
+	fail "show psw0 gives the defaults: $line"
+pass "show psw0 gives the defaults"
+
+ifindex=$(ip -n a -o link show psw0 | cut -d: -f1)
+json=$(nspsw a -j show)
+python3 - "$json" "$ifindex" <<'PY' || fail "JSON listing: $json"
+import json, sys
+sw = {s["ifname"]: s for s in json.loads(sys.argv[1])}
+assert set(sw) == {"psw0", "psw1"}, sw
+assert sw["psw0"]["ifindex"] == int(sys.argv[2])
+assert sw["psw0"]["address"] == "169.254.1.1"
+assert sw["psw0"]["host_routes"] is True and sw["psw0"]["anti_spoof"] is True
+assert sw["psw0"]["mac"] != sw["psw1"]["mac"]
+PY
+pass "JSON listing"
+
+swmac=$(nspsw a -j show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
+devmac=$(ip -n a -j link show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
+[ "$swmac" != "$devmac" ] || fail "switch MAC equals the host side's MAC $devmac"
+pass "the switch MAC is not the host side's MAC"
+
+expect_fail "a switch of another netns is not visible" "no such switch" nspsw b show psw0
+expect_fail "a non-switch device is refused" "not a podswitch" nspsw a show lo
+expect_fail "an over-long name is refused" "too long" nspsw a show abcdefghijklmnopq
+expect_fail "an unknown show object is refused" "unknown object" nspsw a show psw0 bogus
+expect_fail "a switch cannot move to another netns" "." ip -n a link set psw0 netns b
+
+expect "the switch netdev comes up" ip -n a link set psw0 up
+expect "ip link del deletes a switch" ip -n a link del psw1
+expect_eq "psw1 is gone" "psw0" "$(nspsw a show | cut -d: -f1 | xargs)"
+
+# Many switches, so a dump spans several messages.
+for i in $(seq 1 200); do
+	ip -n b link add "m$i" type podswitch || fail "creating switch m$i"
+done
+expect_eq "a dump of 201 switches is complete" 201 "$(nspsw b show | wc -l)"
+expect_eq "JSON dump of 201 switches" 201 \
+	"$(nspsw b -j show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+
+expect "deleting a netns with switches" ip netns del a
+wait_for 10 sh -c '! ip netns list | grep -qw a' || fail "netns a did not go away"
+pass "netns a is gone"
+
+expect "rmmod with 201 switches present" rmmod podswitch
+expect_eq "the switches went with the module" "" "$(ip -n b -o link show type podswitch 2>/dev/null)"
+expect "the module loads again" insmod "$PSW_KO"
+expect "and creates switches again" ip -n b link add psw0 type podswitch
+expect_eq "netns b lists the new switch" "psw0" "$(nspsw b show | cut -d: -f1 | xargs)"
