@@ -15,7 +15,7 @@ fail() {
 }
 
 pass() {
-	echo "ok: $*"
+	echo "ok: $* (${SECONDS}s)"
 }
 
 # expect DESCRIPTION CMD...: CMD succeeds.
