@@ -223,3 +223,87 @@ int psw_nl_run(struct psw_nl *nl, psw_nl_cb cb, void (*reset)(void *), void *dat
 	fprintf(stderr, "pswctl: the switch kept changing during the dump; try again\n");
 	return -1;
 }
+
+static int collect_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct psw_msgs *msgs = data;
+	struct nlmsghdr **v, *copy;
+
+	v = realloc(msgs->v, (msgs->n + 1) * sizeof(*v));
+	copy = malloc(nlh->nlmsg_len);
+	if (!v || !copy) {
+		free(copy);
+		if (v)
+			msgs->v = v;
+		perror("pswctl");
+		return MNL_CB_ERROR;
+	}
+	memcpy(copy, nlh, nlh->nlmsg_len);
+	msgs->v = v;
+	msgs->v[msgs->n++] = copy;
+	return MNL_CB_OK;
+}
+
+static void collect_reset(void *data)
+{
+	struct psw_msgs *msgs = data;
+
+	while (msgs->n)
+		free(msgs->v[--msgs->n]);
+}
+
+int psw_nl_collect(struct psw_nl *nl, struct psw_msgs *msgs)
+{
+	return psw_nl_run(nl, collect_cb, collect_reset, msgs);
+}
+
+void psw_msgs_free(struct psw_msgs *msgs)
+{
+	collect_reset(msgs);
+	free(msgs->v);
+	msgs->v = NULL;
+}
+
+struct attr_tb {
+	const struct nlattr **tb;
+	int max;
+};
+
+static int attr_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_tb *t = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (type <= t->max)
+		t->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+void psw_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb, int max)
+{
+	struct attr_tb t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t);
+}
+
+void psw_attrs_nested(const struct nlattr *nest, const struct nlattr **tb, int max)
+{
+	struct attr_tb t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (nest)
+		mnl_attr_parse_nested(nest, attr_cb, &t);
+}
+
+static int ignore_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+int psw_nl_ack(struct psw_nl *nl)
+{
+	return psw_nl_run(nl, ignore_cb, NULL, NULL);
+}

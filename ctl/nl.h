@@ -27,4 +27,21 @@ struct nlmsghdr *psw_nl_req(struct psw_nl *nl, uint8_t cmd, uint16_t flags);
  */
 int psw_nl_run(struct psw_nl *nl, psw_nl_cb cb, void (*reset)(void *), void *data);
 
+/* Every reply message of one request, copied, for printing afterwards. */
+struct psw_msgs {
+	struct nlmsghdr **v;
+	size_t n;
+};
+
+/* Run the request and collect the replies (a dump is retried whole). */
+int psw_nl_collect(struct psw_nl *nl, struct psw_msgs *msgs);
+void psw_msgs_free(struct psw_msgs *msgs);
+
+/* Attribute tables: tb[type] for each attribute of a message or a nest. */
+void psw_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb, int max);
+void psw_attrs_nested(const struct nlattr *nest, const struct nlattr **tb, int max);
+
+/* Send a request that only wants an acknowledgement. */
+int psw_nl_ack(struct psw_nl *nl);
+
 #endif

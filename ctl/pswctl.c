@@ -19,7 +19,12 @@ bool json;
 int quiet_errors;
 
 static const struct cmd cmds[] = {
-	{ "show", cmd_show, "show [SWITCH]" },
+	{ "show", cmd_show, "show [SWITCH [ports|routes|neigh|errors|stats]]" },
+	{ "switch", cmd_switch, "switch set SWITCH [mac MAC] [address ADDR] [host-routes on|off] [anti-spoof on|off]" },
+	{ "port", cmd_port, "port {add|del} SWITCH dev IFNAME [ip ADDR[,ADDR...]] [mac MAC] [uplink] | port show SWITCH" },
+	{ "route", cmd_route, "route add SWITCH PREFIX {host | dev PORT | via ADDR dev PORT | drop} | route del SWITCH PREFIX | route show SWITCH" },
+	{ "neigh", cmd_neigh, "neigh add SWITCH ADDR mac MAC dev PORT | neigh del SWITCH ADDR dev PORT | neigh show SWITCH" },
+	{ "trace", cmd_trace, "trace SWITCH {add N | show | clear}" },
 };
 
 bool matches(const char *arg, const char *word)

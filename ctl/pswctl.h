@@ -15,6 +15,18 @@ struct cmd {
 };
 
 int cmd_show(int argc, char **argv);
+int cmd_switch(int argc, char **argv);
+int cmd_port(int argc, char **argv);
+int cmd_route(int argc, char **argv);
+int cmd_neigh(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+
+/* pswctl show SWITCH OBJECT */
+int show_ports(const char *sw);
+int show_stats(const char *sw);
+int show_routes(const char *sw);
+int show_neigh(const char *sw);
+int show_errors(const char *sw);
 
 /* Parsing helpers that print why an argument was refused. */
 bool matches(const char *arg, const char *word);

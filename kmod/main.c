@@ -4,6 +4,7 @@
  */
 
 #include "netlink.h"
+#include "port.h"
 #include "switch.h"
 #include "version.h"
 
@@ -16,6 +17,10 @@
 static int __init psw_mod_init(void)
 {
 	int ret;
+
+	ret = psw_port_init();
+	if (ret < 0)
+		goto err_port;
 
 	ret = psw_switch_init();
 	if (ret < 0)
@@ -31,6 +36,8 @@ static int __init psw_mod_init(void)
 err_netlink:
 	psw_switch_uninit();
 err_switch:
+	psw_port_uninit();
+err_port:
 	return ret;
 }
 
@@ -38,6 +45,7 @@ static void __exit psw_mod_exit(void)
 {
 	psw_genl_uninit();
 	psw_switch_uninit();
+	psw_port_uninit();
 }
 
 module_init(psw_mod_init);

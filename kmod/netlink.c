@@ -3,22 +3,60 @@
  * The "podswitch" generic netlink family; uapi/linux/podswitch.h documents
  * every command and attribute.
  *
- * Locking: dumps walk the netns' netdevs under rcu_read_lock() and flag
- * themselves inconsistent (NLM_F_DUMP_INTR) when dev_base_seq moved
- * between two parts; requests for one switch run under rcu_read_lock()
- * too, since they only read.
+ * Locking: mutations take RTNL, then the switch's lock, validate
+ * everything before changing anything, and publish new state under RCU;
+ * a rejected request changes nothing. Reads run under rcu_read_lock().
+ * Dumps of per-switch objects stamp cb->seq with the switch's generation
+ * so that a change between two parts marks the dump interrupted
+ * (NLM_F_DUMP_INTR) and pswctl retries it.
  */
 
+#include "fib.h"
 #include "netlink.h"
+#include "port.h"
 #include "switch.h"
 
 #include <uapi/linux/podswitch.h>
 
 #include <kunit/visibility.h>
 #include <linux/if.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+
+#define PSW_MAX_STATIC_ROUTES 65536
+
+static const struct nla_policy psw_addr_policy[PSW_ADDR_A_MAX + 1] = {
+	[PSW_ADDR_A_ADDR]	= { .type = NLA_BE32 },
+};
+
+static const struct nla_policy psw_port_policy[PSW_PORT_A_MAX + 1] = {
+	[PSW_PORT_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[PSW_PORT_A_IFNAME]	= { .type = NLA_REJECT },
+	[PSW_PORT_A_INDEX]	= { .type = NLA_REJECT },
+	[PSW_PORT_A_TYPE]	= NLA_POLICY_RANGE(NLA_U8, PSW_PORT_POD, PSW_PORT_UPLINK),
+	[PSW_PORT_A_MAC]	= NLA_POLICY_ETH_ADDR,
+	[PSW_PORT_A_ADDRS]	= NLA_POLICY_NESTED(psw_addr_policy),
+	[PSW_PORT_A_STATS]	= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy psw_route_policy[PSW_ROUTE_A_MAX + 1] = {
+	[PSW_ROUTE_A_DST]	= { .type = NLA_BE32 },
+	[PSW_ROUTE_A_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[PSW_ROUTE_A_TYPE]	= NLA_POLICY_MAX(NLA_U8, PSW_ROUTE_TYPE_MAX),
+	[PSW_ROUTE_A_PORT]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[PSW_ROUTE_A_GATEWAY]	= { .type = NLA_BE32 },
+	[PSW_ROUTE_A_ORIGIN]	= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy psw_neigh_policy[PSW_NEIGH_A_MAX + 1] = {
+	[PSW_NEIGH_A_ADDR]	= { .type = NLA_BE32 },
+	[PSW_NEIGH_A_MAC]	= NLA_POLICY_ETH_ADDR,
+	[PSW_NEIGH_A_PORT]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[PSW_NEIGH_A_STATE]	= { .type = NLA_REJECT },
+	[PSW_NEIGH_A_AGE_MS]	= { .type = NLA_REJECT },
+};
 
 static const struct nla_policy psw_policy[PSW_A_MAX + 1] = {
 	[PSW_A_IFINDEX]		= NLA_POLICY_MIN(NLA_U32, 1),
@@ -27,25 +65,38 @@ static const struct nla_policy psw_policy[PSW_A_MAX + 1] = {
 	[PSW_A_ADDRESS]		= { .type = NLA_BE32 },
 	[PSW_A_HOST_ROUTES]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[PSW_A_ANTI_SPOOF]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[PSW_A_PORT]		= NLA_POLICY_NESTED(psw_port_policy),
+	[PSW_A_ROUTE]		= NLA_POLICY_NESTED(psw_route_policy),
+	[PSW_A_NEIGH]		= NLA_POLICY_NESTED(psw_neigh_policy),
+	[PSW_A_TRACE_COUNT]	= NLA_POLICY_RANGE(NLA_U32, 1, PSW_TRACE_MAX),
+	[PSW_A_TRACE_SEQ]	= { .type = NLA_REJECT },
+	[PSW_A_TRACE_TIME_NS]	= { .type = NLA_REJECT },
+	[PSW_A_TRACE_TEXT]	= { .type = NLA_REJECT },
+	[PSW_A_ERR_NODE]	= { .type = NLA_REJECT },
+	[PSW_A_ERR_REASON]	= { .type = NLA_REJECT },
+	[PSW_A_ERR_COUNT]	= { .type = NLA_REJECT },
 };
 
 static struct genl_family psw_genl_family;
 
+/* ---- switches ---- */
+
 /* Put @sw's attributes (PSW_CMD_GET_SWITCH reply) into @skb. */
-int psw_nl_fill_switch(struct sk_buff *skb, const struct psw_switch *sw)
+int psw_nl_fill_switch(struct sk_buff *skb, const struct psw_switch *sw,
+		       const struct psw_params *p)
 {
 	if (nla_put_u32(skb, PSW_A_IFINDEX, sw->dev->ifindex) ||
 	    nla_put_string(skb, PSW_A_IFNAME, sw->dev->name) ||
-	    nla_put(skb, PSW_A_MAC, ETH_ALEN, sw->mac) ||
-	    nla_put_in_addr(skb, PSW_A_ADDRESS, sw->address) ||
-	    nla_put_u8(skb, PSW_A_HOST_ROUTES, sw->host_routes) ||
-	    nla_put_u8(skb, PSW_A_ANTI_SPOOF, sw->anti_spoof))
+	    nla_put(skb, PSW_A_MAC, ETH_ALEN, p->mac) ||
+	    nla_put_in_addr(skb, PSW_A_ADDRESS, p->address) ||
+	    nla_put_u8(skb, PSW_A_HOST_ROUTES, p->host_routes) ||
+	    nla_put_u8(skb, PSW_A_ANTI_SPOOF, p->anti_spoof))
 		return -EMSGSIZE;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_nl_fill_switch);
 
-static int psw_nl_switch_msg(struct sk_buff *skb, const struct psw_switch *sw,
+static int psw_nl_switch_msg(struct sk_buff *skb, struct psw_switch *sw,
 			     u32 portid, u32 seq, int flags)
 {
 	void *hdr;
@@ -54,7 +105,7 @@ static int psw_nl_switch_msg(struct sk_buff *skb, const struct psw_switch *sw,
 			  PSW_CMD_GET_SWITCH);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (psw_nl_fill_switch(skb, sw)) {
+	if (psw_nl_fill_switch(skb, sw, rcu_dereference(sw->params))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -122,11 +173,816 @@ static int psw_nl_get_switch_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+/* Find the switch a mutation names, with RTNL held; takes its lock. */
+static struct psw_switch *psw_nl_lock_switch(struct genl_info *info)
+{
+	struct psw_switch *sw;
+
+	rtnl_lock();
+	rcu_read_lock();
+	sw = psw_switch_find(genl_info_net(info), info->attrs, info->extack);
+	rcu_read_unlock();
+	if (IS_ERR(sw)) {
+		rtnl_unlock();
+		return sw;
+	}
+	mutex_lock(&sw->lock);
+	return sw;
+}
+
+static void psw_nl_unlock_switch(struct psw_switch *sw)
+{
+	mutex_unlock(&sw->lock);
+	rtnl_unlock();
+}
+
+static bool psw_unicast_addr(__be32 a)
+{
+	return !(ipv4_is_multicast(a) || ipv4_is_lbcast(a) ||
+		 ipv4_is_zeronet(a) || ipv4_is_loopback(a));
+}
+
+static int psw_nl_set_switch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct psw_params p;
+	struct psw_switch *sw;
+	int ret;
+
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	p = *psw_cfg(sw, sw->params);
+
+	ret = -EINVAL;
+	if (attrs[PSW_A_MAC]) {
+		if (!is_valid_ether_addr(nla_data(attrs[PSW_A_MAC]))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[PSW_A_MAC],
+					    "switch MAC must be a unicast address");
+			goto out;
+		}
+		ether_addr_copy(p.mac, nla_data(attrs[PSW_A_MAC]));
+	}
+	if (attrs[PSW_A_ADDRESS]) {
+		p.address = nla_get_in_addr(attrs[PSW_A_ADDRESS]);
+		if (!psw_unicast_addr(p.address)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[PSW_A_ADDRESS],
+					    "switch address must be a unicast IPv4 address");
+			goto out;
+		}
+	}
+	if (attrs[PSW_A_HOST_ROUTES])
+		p.host_routes = nla_get_u8(attrs[PSW_A_HOST_ROUTES]);
+	if (attrs[PSW_A_ANTI_SPOOF])
+		p.anti_spoof = nla_get_u8(attrs[PSW_A_ANTI_SPOOF]);
+	ret = psw_switch_set_params(sw, &p);
+out:
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+/*
+ * Per-switch dumps: find the switch each time a part starts, and stamp
+ * cb->seq with its generation.
+ */
+static struct psw_switch *psw_nl_dump_switch(struct sk_buff *skb,
+					     struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct psw_switch *sw;
+
+	sw = psw_switch_find(sock_net(skb->sk), info->attrs, cb->extack);
+	if (!IS_ERR(sw))
+		cb->seq = READ_ONCE(sw->gen) + 1;
+	return sw;
+}
+
+static void *psw_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			     u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &psw_genl_family, NLM_F_MULTI, cmd);
+}
+
+static void psw_nl_dump_end(struct sk_buff *skb, struct netlink_callback *cb,
+			    void *hdr)
+{
+	genlmsg_end(skb, hdr);
+	nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+}
+
+/* ---- ports ---- */
+
+static int psw_nl_fill_port(struct sk_buff *skb, struct psw_port *port)
+{
+	struct psw_port_stats st;
+	struct nlattr *nest, *addrs, *stats;
+	unsigned int a;
+
+	nest = nla_nest_start(skb, PSW_A_PORT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PSW_PORT_A_IFINDEX, port->dev->ifindex) ||
+	    nla_put_string(skb, PSW_PORT_A_IFNAME,
+			   port->type == PSW_PORT_HOST ? "host" : port->dev->name) ||
+	    nla_put_u32(skb, PSW_PORT_A_INDEX, port->index) ||
+	    nla_put_u8(skb, PSW_PORT_A_TYPE, port->type))
+		goto cancel;
+	if (port->type == PSW_PORT_POD ? smp_load_acquire(&port->mac_known) &&
+	    nla_put(skb, PSW_PORT_A_MAC, ETH_ALEN, port->pod_mac) :
+	    nla_put(skb, PSW_PORT_A_MAC, ETH_ALEN, psw_port_mac(port)))
+		goto cancel;
+	addrs = nla_nest_start(skb, PSW_PORT_A_ADDRS);
+	if (!addrs)
+		goto cancel;
+	for (a = 0; a < port->naddrs; a++)
+		if (nla_put_in_addr(skb, PSW_ADDR_A_ADDR, port->addrs[a]))
+			goto cancel;
+	nla_nest_end(skb, addrs);
+
+	psw_port_stats_sum(port, &st);
+	stats = nla_nest_start(skb, PSW_PORT_A_STATS);
+	if (!stats ||
+	    nla_put_u64_64bit(skb, PSW_STATS_A_RX_PACKETS, st.rx_packets, PSW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PSW_STATS_A_RX_BYTES, st.rx_bytes, PSW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PSW_STATS_A_TX_PACKETS, st.tx_packets, PSW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PSW_STATS_A_TX_BYTES, st.tx_bytes, PSW_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PSW_STATS_A_DROPS, st.drops, PSW_STATS_A_PAD))
+		goto cancel;
+	nla_nest_end(skb, stats);
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int psw_nl_get_port_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct psw_switch *sw;
+	struct psw_port *port;
+	int ret = 0;
+	long i;
+	void *hdr;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	for (i = cb->args[0]; i < PSW_MAX_PORTS; i++) {
+		port = rcu_dereference(sw->ports[i]);
+		if (!port)
+			continue;
+		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_PORT);
+		if (!hdr)
+			break;
+		if (psw_nl_fill_port(skb, port)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		psw_nl_dump_end(skb, cb, hdr);
+	}
+	cb->args[0] = i;
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/* Parse the nest @attr, which must be there, into @tb. */
+static int psw_nl_parse_nest(struct genl_info *info, int attr, int max,
+			     const struct nla_policy *policy, struct nlattr **tb)
+{
+	static const char *const missing[] = {
+		[PSW_A_PORT] = KBUILD_MODNAME ": PSW_A_PORT required",
+		[PSW_A_ROUTE] = KBUILD_MODNAME ": PSW_A_ROUTE required",
+		[PSW_A_NEIGH] = KBUILD_MODNAME ": PSW_A_NEIGH required",
+	};
+
+	if (!info->attrs[attr]) {
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, attr);
+		/* NL_SET_ERR_MSG() takes literals only. */
+		if (info->extack)
+			info->extack->_msg = missing[attr];
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, max, info->attrs[attr], policy, info->extack);
+}
+
+#define PSW_NL_REQUIRE(info, tb, nest, a, what)				\
+	({								\
+		bool __missing = !(tb)[a];				\
+		if (__missing)						\
+			NL_SET_ERR_ATTR_MISS((info)->extack, nest, a);	\
+		if (__missing)						\
+			NL_SET_ERR_MSG_MOD((info)->extack, what " required"); \
+		__missing;						\
+	})
+
+/* The port device an attribute names: the switch itself is the host port. */
+static struct psw_port *psw_nl_port(struct psw_switch *sw, struct genl_info *info,
+				    struct nlattr *attr)
+{
+	struct psw_port *port = psw_port_by_ifindex(sw, nla_get_u32(attr));
+
+	if (!port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "device is not a port of this switch");
+		return ERR_PTR(-ENOENT);
+	}
+	return port;
+}
+
+static int psw_nl_new_port_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_PORT_A_MAX + 1], *a;
+	struct psw_port_cfg cfg = { .type = PSW_PORT_POD };
+	struct psw_switch *sw;
+	int ret, rem;
+	unsigned int i;
+
+	ret = psw_nl_parse_nest(info, PSW_A_PORT, PSW_PORT_A_MAX, psw_port_policy, tb);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, info->attrs[PSW_A_PORT], PSW_PORT_A_IFINDEX,
+			   "PSW_PORT_A_IFINDEX"))
+		return -EINVAL;
+	if (tb[PSW_PORT_A_TYPE])
+		cfg.type = nla_get_u8(tb[PSW_PORT_A_TYPE]);
+	if (tb[PSW_PORT_A_MAC]) {
+		cfg.mac = nla_data(tb[PSW_PORT_A_MAC]);
+		if (!is_valid_ether_addr(cfg.mac)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_PORT_A_MAC],
+					    "pod MAC must be a unicast address");
+			return -EINVAL;
+		}
+	}
+	if (tb[PSW_PORT_A_ADDRS]) {
+		if (cfg.type != PSW_PORT_POD) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_PORT_A_ADDRS],
+					    "only pod ports have addresses");
+			return -EINVAL;
+		}
+		nla_for_each_nested(a, tb[PSW_PORT_A_ADDRS], rem) {
+			__be32 addr;
+
+			if (nla_type(a) != PSW_ADDR_A_ADDR)
+				continue;
+			if (cfg.naddrs == PSW_PORT_MAX_ADDRS) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a, "too many pod addresses");
+				return -E2BIG;
+			}
+			addr = nla_get_in_addr(a);
+			if (!psw_unicast_addr(addr)) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "pod address must be a unicast IPv4 address");
+				return -EINVAL;
+			}
+			for (i = 0; i < cfg.naddrs; i++) {
+				if (cfg.addrs[i] == addr) {
+					NL_SET_ERR_MSG_ATTR(info->extack, a,
+							    "pod address given twice");
+					return -EINVAL;
+				}
+			}
+			cfg.addrs[cfg.naddrs++] = addr;
+		}
+	}
+
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	cfg.dev = __dev_get_by_index(genl_info_net(info),
+				     nla_get_u32(tb[PSW_PORT_A_IFINDEX]));
+	if (!cfg.dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_PORT_A_IFINDEX], "no such device");
+		ret = -ENODEV;
+	} else {
+		ret = psw_port_add(sw, &cfg, info->extack);
+		if (ret)
+			NL_SET_BAD_ATTR(info->extack, tb[PSW_PORT_A_IFINDEX]);
+	}
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+static int psw_nl_del_port_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_PORT_A_MAX + 1];
+	struct psw_switch *sw;
+	struct psw_port *port;
+	int ret;
+
+	ret = psw_nl_parse_nest(info, PSW_A_PORT, PSW_PORT_A_MAX, psw_port_policy, tb);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, info->attrs[PSW_A_PORT], PSW_PORT_A_IFINDEX,
+			   "PSW_PORT_A_IFINDEX"))
+		return -EINVAL;
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	port = psw_nl_port(sw, info, tb[PSW_PORT_A_IFINDEX]);
+	if (IS_ERR(port)) {
+		ret = PTR_ERR(port);
+	} else if (port->type == PSW_PORT_HOST) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_PORT_A_IFINDEX],
+				    "the host port goes only with the switch");
+		ret = -EINVAL;
+	} else {
+		psw_port_del(port);
+	}
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+/* ---- routes ---- */
+
+static int psw_nl_fill_route(struct sk_buff *skb, struct psw_switch *sw,
+			     const struct psw_route *r)
+{
+	struct psw_port *port = rcu_dereference(sw->ports[r->port]);
+	struct nlattr *nest = nla_nest_start(skb, PSW_A_ROUTE);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_in_addr(skb, PSW_ROUTE_A_DST, r->dst) ||
+	    nla_put_u8(skb, PSW_ROUTE_A_PREFIXLEN, r->plen) ||
+	    nla_put_u8(skb, PSW_ROUTE_A_TYPE, r->type) ||
+	    nla_put_u8(skb, PSW_ROUTE_A_ORIGIN, r->origin) ||
+	    (r->type != PSW_ROUTE_DROP && port &&
+	     nla_put_u32(skb, PSW_ROUTE_A_PORT, port->dev->ifindex)) ||
+	    (r->type == PSW_ROUTE_VIA &&
+	     nla_put_in_addr(skb, PSW_ROUTE_A_GATEWAY, r->gw))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int psw_nl_get_route_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct psw_fib *fib;
+	struct psw_switch *sw;
+	int ret;
+	long i;
+	void *hdr;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	fib = rcu_dereference(sw->fib);
+	for (i = cb->args[0]; fib && i < fib->nroutes; i++) {
+		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_ROUTE);
+		if (!hdr)
+			break;
+		if (psw_nl_fill_route(skb, sw, &fib->routes[i])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		psw_nl_dump_end(skb, cb, hdr);
+	}
+	cb->args[0] = i;
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+static int psw_nl_route_key(struct genl_info *info, struct nlattr **tb,
+			    struct psw_route *r)
+{
+	struct nlattr *nest = info->attrs[PSW_A_ROUTE];
+
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_ROUTE_A_DST, "PSW_ROUTE_A_DST") ||
+	    PSW_NL_REQUIRE(info, tb, nest, PSW_ROUTE_A_PREFIXLEN, "PSW_ROUTE_A_PREFIXLEN"))
+		return -EINVAL;
+	r->dst = nla_get_in_addr(tb[PSW_ROUTE_A_DST]);
+	r->plen = nla_get_u8(tb[PSW_ROUTE_A_PREFIXLEN]);
+	if (r->plen < 32 && (ntohl(r->dst) & (~0U >> r->plen))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_ROUTE_A_DST],
+				    "prefix has host bits set");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct psw_route_cfg *psw_static_route(struct psw_switch *sw,
+					      const struct psw_route *key)
+{
+	struct psw_route_cfg *rc;
+
+	list_for_each_entry(rc, &sw->static_routes, list)
+		if (rc->r.dst == key->dst && rc->r.plen == key->plen)
+			return rc;
+	return NULL;
+}
+
+static int psw_nl_new_route_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_ROUTE_A_MAX + 1];
+	struct nlattr *nest = info->attrs[PSW_A_ROUTE];
+	struct psw_route r = { .origin = PSW_ROUTE_STATIC };
+	struct psw_route_cfg *rc;
+	struct psw_switch *sw;
+	struct psw_port *port;
+	int ret;
+
+	ret = psw_nl_parse_nest(info, PSW_A_ROUTE, PSW_ROUTE_A_MAX, psw_route_policy, tb);
+	if (ret)
+		return ret;
+	ret = psw_nl_route_key(info, tb, &r);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_ROUTE_A_TYPE, "PSW_ROUTE_A_TYPE"))
+		return -EINVAL;
+	r.type = nla_get_u8(tb[PSW_ROUTE_A_TYPE]);
+	if ((r.type == PSW_ROUTE_DEV || r.type == PSW_ROUTE_VIA) &&
+	    PSW_NL_REQUIRE(info, tb, nest, PSW_ROUTE_A_PORT, "PSW_ROUTE_A_PORT"))
+		return -EINVAL;
+	if (r.type == PSW_ROUTE_VIA) {
+		if (PSW_NL_REQUIRE(info, tb, nest, PSW_ROUTE_A_GATEWAY, "PSW_ROUTE_A_GATEWAY"))
+			return -EINVAL;
+		r.gw = nla_get_in_addr(tb[PSW_ROUTE_A_GATEWAY]);
+		if (!psw_unicast_addr(r.gw)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_ROUTE_A_GATEWAY],
+					    "gateway must be a unicast IPv4 address");
+			return -EINVAL;
+		}
+	}
+
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	if (r.type == PSW_ROUTE_DEV || r.type == PSW_ROUTE_VIA) {
+		port = psw_nl_port(sw, info, tb[PSW_ROUTE_A_PORT]);
+		if (IS_ERR(port)) {
+			ret = PTR_ERR(port);
+			goto out;
+		}
+		r.port = port->index;
+		if (port->type == PSW_PORT_HOST && r.type == PSW_ROUTE_DEV)
+			r.type = PSW_ROUTE_HOST;
+	}
+	if (psw_static_route(sw, &r)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_ROUTE_A_DST],
+				    "a static route for this prefix exists");
+		ret = -EEXIST;
+		goto out;
+	}
+	if (sw->nstatic_routes >= PSW_MAX_STATIC_ROUTES) {
+		NL_SET_ERR_MSG_MOD(info->extack, "too many static routes");
+		ret = -ENOSPC;
+		goto out;
+	}
+	ret = -ENOMEM;
+	rc = kzalloc(sizeof(*rc), GFP_KERNEL);
+	if (!rc)
+		goto out;
+	rc->r = r;
+	list_add_tail(&rc->list, &sw->static_routes);
+	sw->nstatic_routes++;
+	ret = psw_fib_rebuild(sw);
+	if (ret) {
+		list_del(&rc->list);
+		sw->nstatic_routes--;
+		kfree(rc);
+	}
+out:
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+static int psw_nl_del_route_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_ROUTE_A_MAX + 1];
+	struct psw_route_cfg *rc;
+	struct psw_switch *sw;
+	struct psw_route r;
+	int ret;
+
+	ret = psw_nl_parse_nest(info, PSW_A_ROUTE, PSW_ROUTE_A_MAX, psw_route_policy, tb);
+	if (ret)
+		return ret;
+	ret = psw_nl_route_key(info, tb, &r);
+	if (ret)
+		return ret;
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	rc = psw_static_route(sw, &r);
+	if (!rc) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_ROUTE_A_DST],
+				    "no static route for this prefix");
+		ret = -ENOENT;
+		goto out;
+	}
+	list_del(&rc->list);
+	sw->nstatic_routes--;
+	ret = psw_fib_rebuild(sw);
+	if (ret) {
+		list_add(&rc->list, &sw->static_routes);
+		sw->nstatic_routes++;
+	} else {
+		kfree(rc);
+	}
+out:
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+/* ---- neighbors ---- */
+
+static int psw_nl_get_neigh_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct psw_switch *sw;
+	struct psw_neigh *n;
+	struct psw_port *port;
+	struct nlattr *nest;
+	long b, i, skip;
+	int ret;
+	void *hdr;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	for (b = cb->args[0]; b < PSW_NEIGH_BUCKETS; b++, cb->args[1] = 0) {
+		i = 0;
+		skip = cb->args[1];
+		hlist_for_each_entry_rcu(n, &sw->neigh.buckets[b], node) {
+			if (i++ < skip)
+				continue;
+			port = rcu_dereference(sw->ports[n->port]);
+			if (!port)
+				continue;
+			hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_NEIGH);
+			if (!hdr)
+				goto full;
+			nest = nla_nest_start(skb, PSW_A_NEIGH);
+			if (!nest ||
+			    nla_put_in_addr(skb, PSW_NEIGH_A_ADDR, n->addr) ||
+			    (n->state != PSW_NEIGH_INCOMPLETE &&
+			     nla_put(skb, PSW_NEIGH_A_MAC, ETH_ALEN, n->mac)) ||
+			    nla_put_u32(skb, PSW_NEIGH_A_PORT, port->dev->ifindex) ||
+			    nla_put_u8(skb, PSW_NEIGH_A_STATE, READ_ONCE(n->state)) ||
+			    nla_put_u32(skb, PSW_NEIGH_A_AGE_MS,
+					jiffies_to_msecs(jiffies - READ_ONCE(n->confirmed)))) {
+				genlmsg_cancel(skb, hdr);
+				goto full;
+			}
+			nla_nest_end(skb, nest);
+			psw_nl_dump_end(skb, cb, hdr);
+			cb->args[1] = i;
+		}
+	}
+full:
+	cb->args[0] = b;
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+static int psw_nl_neigh_doit(struct genl_info *info, bool add)
+{
+	struct nlattr *tb[PSW_NEIGH_A_MAX + 1];
+	struct nlattr *nest = info->attrs[PSW_A_NEIGH];
+	struct psw_switch *sw;
+	struct psw_port *port;
+	const u8 *mac = NULL;
+	__be32 addr;
+	int ret;
+
+	ret = psw_nl_parse_nest(info, PSW_A_NEIGH, PSW_NEIGH_A_MAX, psw_neigh_policy, tb);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_NEIGH_A_ADDR, "PSW_NEIGH_A_ADDR") ||
+	    PSW_NL_REQUIRE(info, tb, nest, PSW_NEIGH_A_PORT, "PSW_NEIGH_A_PORT") ||
+	    (add && PSW_NL_REQUIRE(info, tb, nest, PSW_NEIGH_A_MAC, "PSW_NEIGH_A_MAC")))
+		return -EINVAL;
+	addr = nla_get_in_addr(tb[PSW_NEIGH_A_ADDR]);
+	if (add) {
+		mac = nla_data(tb[PSW_NEIGH_A_MAC]);
+		if (!is_valid_ether_addr(mac)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_NEIGH_A_MAC],
+					    "neighbor MAC must be a unicast address");
+			return -EINVAL;
+		}
+		if (!psw_unicast_addr(addr)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_NEIGH_A_ADDR],
+					    "neighbor must be a unicast IPv4 address");
+			return -EINVAL;
+		}
+	}
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	port = psw_nl_port(sw, info, tb[PSW_NEIGH_A_PORT]);
+	if (IS_ERR(port)) {
+		ret = PTR_ERR(port);
+	} else if (add) {
+		ret = psw_neigh_set(sw, port->index, addr, mac, PSW_NEIGH_STATIC);
+		if (ret)
+			NL_SET_ERR_MSG_MOD(info->extack, "neighbor table full");
+		else
+			WRITE_ONCE(sw->gen, sw->gen + 1);
+	} else {
+		ret = psw_neigh_del(sw, port->index, addr);
+		if (ret)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_NEIGH_A_ADDR],
+					    "no such neighbor on this port");
+		else
+			WRITE_ONCE(sw->gen, sw->gen + 1);
+	}
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+static int psw_nl_new_neigh_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return psw_nl_neigh_doit(info, true);
+}
+
+static int psw_nl_del_neigh_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return psw_nl_neigh_doit(info, false);
+}
+
+/* ---- trace ---- */
+
+static int psw_nl_trace_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct psw_switch *sw;
+
+	if (!info->attrs[PSW_A_TRACE_COUNT]) {
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, PSW_A_TRACE_COUNT);
+		NL_SET_ERR_MSG_MOD(info->extack, "PSW_A_TRACE_COUNT required");
+		return -EINVAL;
+	}
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	psw_trace_arm(&sw->trace, nla_get_u32(info->attrs[PSW_A_TRACE_COUNT]));
+	psw_nl_unlock_switch(sw);
+	return 0;
+}
+
+static int psw_nl_trace_clear_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct psw_switch *sw;
+
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	psw_trace_clear(&sw->trace);
+	psw_nl_unlock_switch(sw);
+	return 0;
+}
+
+/* cb->args[0]: the next trace sequence number to send. */
+static int psw_nl_trace_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct psw_trace_rec *rec;
+	struct psw_switch *sw;
+	struct psw_trace *t;
+	unsigned int i, slot;
+	int ret;
+	void *hdr;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	t = &sw->trace;
+	spin_lock_bh(&t->lock);
+	for (i = 0; i < t->count; i++) {
+		slot = (t->head + PSW_TRACE_MAX - t->count + i) % PSW_TRACE_MAX;
+		rec = t->ring[slot];
+		if (!rec || rec->seq < cb->args[0])
+			continue;
+		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_TRACE_GET);
+		if (!hdr)
+			break;
+		if (nla_put_u32(skb, PSW_A_TRACE_SEQ, rec->seq) ||
+		    nla_put_u64_64bit(skb, PSW_A_TRACE_TIME_NS, rec->time_ns, PSW_A_PAD) ||
+		    nla_put_string(skb, PSW_A_TRACE_TEXT, rec->text)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = rec->seq + 1;
+	}
+	spin_unlock_bh(&t->lock);
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/* ---- counters ---- */
+
+static int psw_nl_get_errors_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u64 sum[PSW_C_MAX];
+	struct psw_switch *sw;
+	int ret;
+	long i;
+	void *hdr;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	psw_counters_sum(sw->counters, sum);
+	for (i = cb->args[0]; i < PSW_C_MAX; i++) {
+		if (!sum[i])
+			continue;
+		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_ERRORS);
+		if (!hdr)
+			break;
+		if (nla_put_string(skb, PSW_A_ERR_NODE, psw_counter_info[i].node) ||
+		    nla_put_string(skb, PSW_A_ERR_REASON, psw_counter_info[i].reason) ||
+		    nla_put_u64_64bit(skb, PSW_A_ERR_COUNT, sum[i], PSW_A_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
 static const struct genl_small_ops psw_genl_ops[] = {
 	{
 		.cmd = PSW_CMD_GET_SWITCH,
 		.doit = psw_nl_get_switch_doit,
 		.dumpit = psw_nl_get_switch_dumpit,
+	}, {
+		.cmd = PSW_CMD_SET_SWITCH,
+		.doit = psw_nl_set_switch_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_NEW_PORT,
+		.doit = psw_nl_new_port_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_DEL_PORT,
+		.doit = psw_nl_del_port_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_GET_PORT,
+		.dumpit = psw_nl_get_port_dumpit,
+	}, {
+		.cmd = PSW_CMD_NEW_ROUTE,
+		.doit = psw_nl_new_route_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_DEL_ROUTE,
+		.doit = psw_nl_del_route_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_GET_ROUTE,
+		.dumpit = psw_nl_get_route_dumpit,
+	}, {
+		.cmd = PSW_CMD_NEW_NEIGH,
+		.doit = psw_nl_new_neigh_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_DEL_NEIGH,
+		.doit = psw_nl_del_neigh_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_GET_NEIGH,
+		.dumpit = psw_nl_get_neigh_dumpit,
+	}, {
+		.cmd = PSW_CMD_TRACE_ADD,
+		.doit = psw_nl_trace_add_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_TRACE_GET,
+		.dumpit = psw_nl_trace_get_dumpit,
+	}, {
+		.cmd = PSW_CMD_TRACE_CLEAR,
+		.doit = psw_nl_trace_clear_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_GET_ERRORS,
+		.dumpit = psw_nl_get_errors_dumpit,
 	},
 };
 

@@ -8,6 +8,9 @@ struct psw_switch;
 int psw_genl_init(void);
 void psw_genl_uninit(void);
 
-int psw_nl_fill_switch(struct sk_buff *skb, const struct psw_switch *sw);
+struct psw_params;
+
+int psw_nl_fill_switch(struct sk_buff *skb, const struct psw_switch *sw,
+		       const struct psw_params *p);
 
 #endif /* _PSW_NETLINK_H */

@@ -2,36 +2,76 @@
 #ifndef _PSW_SWITCH_H
 #define _PSW_SWITCH_H
 
+#include "counters.h"
+#include "neigh.h"
+#include "trace.h"
+
 #include <linux/etherdevice.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <net/gro_cells.h>
 
 struct netlink_ext_ack;
 struct nlattr;
+struct psw_fib;
+struct psw_port;
+
+/* Room for the host port (index 0) and the pod and uplink ports. */
+#define PSW_MAX_PORTS 1024
+
+/*
+ * What the packet path reads of the switch settings, published as one
+ * immutable block so that a change (PSW_CMD_SET_SWITCH) is seen whole.
+ */
+struct psw_params {
+	u8 mac[ETH_ALEN];	/* switch MAC: the host port's address */
+	__be32 address;		/* switch address */
+	bool host_routes;
+	bool anti_spoof;
+	struct rcu_head rcu;
+};
 
 /*
  * One switch: the netdev `ip link add NAME type podswitch` creates is its
  * host side; the switch's own end of that link is the host port.
  *
- * Locking: netdev registration and teardown run under RTNL. Configuration
- * changes take @lock (the per-switch writer lock); the packet path never
- * takes it and reads only RCU-published state.
+ * Locking: every configuration change runs under RTNL and then @lock, the
+ * switch's writer lock; it builds new immutable state (params, FIB) and
+ * publishes it with rcu_assign_pointer(), freeing the old after a grace
+ * period. The packet path runs in softirq under RCU and never takes
+ * @lock; what it writes (neighbors learned by ARP, counters) has its own
+ * per-CPU or bh-safe protection. Use psw_cfg() for writer-side access.
  */
 struct psw_switch {
 	struct net_device *dev;
 	struct mutex lock;
-	u8 mac[ETH_ALEN];	/* switch MAC: the host port's address */
-	__be32 address;		/* switch address */
-	bool host_routes;
-	bool anti_spoof;
+	struct psw_params __rcu *params;
+	struct psw_fib __rcu *fib;
+	struct psw_port __rcu *ports[PSW_MAX_PORTS];
+	struct list_head static_routes;	/* struct psw_route_cfg, under @lock */
+	u32 nstatic_routes;
+	u32 gen;			/* bumped by every change, for dumps */
+	struct psw_neigh_table neigh;
+	struct psw_trace trace;
+	struct psw_counters __percpu *counters;
+	struct gro_cells gro_cells;
 };
+
+#define psw_cfg(sw, p) \
+	rcu_dereference_protected(p, lockdep_is_held(&(sw)->lock))
 
 int psw_switch_init(void);
 void psw_switch_uninit(void);
 
 bool psw_is_switch(const struct net_device *dev);
-void psw_switch_set_defaults(struct psw_switch *sw);
+struct psw_params *psw_params_default(gfp_t gfp);
 struct psw_switch *psw_switch_find(struct net *net, struct nlattr **attrs,
 				   struct netlink_ext_ack *extack);
+int psw_switch_set_params(struct psw_switch *sw, const struct psw_params *p);
+
+static inline struct psw_port *psw_port_get(struct psw_switch *sw, u32 index)
+{
+	return index < PSW_MAX_PORTS ? rcu_dereference(sw->ports[index]) : NULL;
+}
 
 #endif /* _PSW_SWITCH_H */

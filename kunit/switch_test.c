@@ -10,17 +10,19 @@
 
 static void psw_test_defaults(struct kunit *test)
 {
-	struct psw_switch a = {}, b = {};
+	struct psw_params *a = psw_params_default(GFP_KERNEL);
+	struct psw_params *b = psw_params_default(GFP_KERNEL);
 
-	psw_switch_set_defaults(&a);
-	psw_switch_set_defaults(&b);
-
-	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(a.mac));
-	KUNIT_EXPECT_TRUE(test, a.mac[0] & 0x02); /* locally administered */
-	KUNIT_EXPECT_FALSE(test, ether_addr_equal(a.mac, b.mac));
-	KUNIT_EXPECT_EQ(test, ntohl(a.address), 0xa9fe0101u);
-	KUNIT_EXPECT_TRUE(test, a.host_routes);
-	KUNIT_EXPECT_TRUE(test, a.anti_spoof);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(a->mac));
+	KUNIT_EXPECT_TRUE(test, a->mac[0] & 0x02); /* locally administered */
+	KUNIT_EXPECT_FALSE(test, ether_addr_equal(a->mac, b->mac));
+	KUNIT_EXPECT_EQ(test, ntohl(a->address), 0xa9fe0101u);
+	KUNIT_EXPECT_TRUE(test, a->host_routes);
+	KUNIT_EXPECT_TRUE(test, a->anti_spoof);
+	kfree(a);
+	kfree(b);
 }
 
 /* Attributes as a genetlink request would carry them, parsed back out. */

@@ -39,6 +39,92 @@
  *
  * A dump is consistent: if the set of netdevs changed while it ran, the
  * reply carries NLM_F_DUMP_INTR and the caller should retry.
+ *
+ * PSW_CMD_SET_SWITCH
+ * ------------------
+ *
+ * Changes the switch given by PSW_A_IFINDEX/PSW_A_IFNAME; every attribute
+ * is optional and those absent keep their value: PSW_A_MAC (a unicast
+ * MAC), PSW_A_ADDRESS (a unicast IPv4 address), PSW_A_HOST_ROUTES,
+ * PSW_A_ANTI_SPOOF. All of them take effect together or not at all.
+ *
+ * Ports
+ * -----
+ *
+ * A port is named by the ifindex of its netdev; the host port by the
+ * switch's own ifindex (pswctl's "host"). PSW_A_PORT nests:
+ *
+ *    PSW_PORT_A_IFINDEX: NLA_U32, the port netdev
+ *    PSW_PORT_A_IFNAME: NLA_NUL_STRING, its name (replies only)
+ *    PSW_PORT_A_INDEX: NLA_U32, the switch's index of the port (sw_if_index
+ *                      in traces; 0 is the host port) (replies only)
+ *    PSW_PORT_A_TYPE: NLA_U8, enum psw_port_type
+ *    PSW_PORT_A_MAC: NLA_BINARY ETH_ALEN, for a pod port the pod's MAC;
+ *                    learned from the pod's first frame when not given
+ *    PSW_PORT_A_ADDRS: NLA_NESTED, the pod's IPv4 addresses, each a
+ *                      PSW_ADDR_A_ADDR (NLA_BE32); at most
+ *                      PSW_PORT_MAX_ADDRS
+ *    PSW_PORT_A_STATS: NLA_NESTED, PSW_STATS_A_* counters (replies only)
+ *
+ * PSW_CMD_NEW_PORT attaches PSW_PORT_A_IFINDEX (an Ethernet netdev of the
+ * switch's netns that no switch, bridge or other master holds) with
+ * PSW_PORT_A_TYPE, PSW_PORT_A_MAC and PSW_PORT_A_ADDRS.
+ * PSW_CMD_DEL_PORT detaches it. PSW_CMD_GET_PORT dumps every port of the
+ * switch, the host port first.
+ *
+ * Routes
+ * ------
+ *
+ * PSW_A_ROUTE nests:
+ *
+ *    PSW_ROUTE_A_DST: NLA_BE32, the prefix
+ *    PSW_ROUTE_A_PREFIXLEN: NLA_U8, 0..32; host bits must be zero
+ *    PSW_ROUTE_A_TYPE: NLA_U8, enum psw_route_type
+ *    PSW_ROUTE_A_PORT: NLA_U32, the output port's ifindex (PSW_ROUTE_DEV,
+ *                      PSW_ROUTE_VIA)
+ *    PSW_ROUTE_A_GATEWAY: NLA_BE32, the next hop (PSW_ROUTE_VIA)
+ *    PSW_ROUTE_A_ORIGIN: NLA_U8, enum psw_route_origin (replies only)
+ *
+ * PSW_CMD_NEW_ROUTE adds a static route (an existing static route of the
+ * same prefix is an error: delete it first), PSW_CMD_DEL_ROUTE deletes a
+ * static route by PSW_ROUTE_A_DST and PSW_ROUTE_A_PREFIXLEN,
+ * PSW_CMD_GET_ROUTE dumps the routes in use, longest prefix first. Pod
+ * routes come from pod ports and host routes from the netns' addresses;
+ * they are not added or deleted by hand.
+ *
+ * Neighbors
+ * ---------
+ *
+ * PSW_A_NEIGH nests:
+ *
+ *    PSW_NEIGH_A_ADDR: NLA_BE32
+ *    PSW_NEIGH_A_MAC: NLA_BINARY ETH_ALEN
+ *    PSW_NEIGH_A_PORT: NLA_U32, the port's ifindex
+ *    PSW_NEIGH_A_STATE: NLA_U8, enum psw_neigh_state (replies only)
+ *    PSW_NEIGH_A_AGE_MS: NLA_U32, since last confirmed (replies only)
+ *
+ * PSW_CMD_NEW_NEIGH adds or replaces a static neighbor, PSW_CMD_DEL_NEIGH
+ * deletes one by address and port, PSW_CMD_GET_NEIGH dumps them all.
+ *
+ * Trace
+ * -----
+ *
+ * PSW_CMD_TRACE_ADD with PSW_A_TRACE_COUNT (NLA_U32, 1..PSW_TRACE_MAX)
+ * arms the capture of the next packets entering the switch; it adds to
+ * what is already armed, up to PSW_TRACE_MAX kept. PSW_CMD_TRACE_GET dumps
+ * one message per captured packet with PSW_A_TRACE_SEQ (NLA_U32),
+ * PSW_A_TRACE_TIME_NS (NLA_U64, ktime_get_real) and PSW_A_TRACE_TEXT
+ * (NLA_NUL_STRING): the packet's walk, one node per line.
+ * PSW_CMD_TRACE_CLEAR disarms and forgets.
+ *
+ * Counters
+ * --------
+ *
+ * PSW_CMD_GET_ERRORS dumps one message per counter that is not zero:
+ * PSW_A_ERR_NODE (NLA_NUL_STRING, the pipeline node), PSW_A_ERR_REASON
+ * (NLA_NUL_STRING) and PSW_A_ERR_COUNT (NLA_U64), summed over CPUs.
+ * Port counters are in PSW_PORT_A_STATS: PSW_STATS_A_RX_PACKETS,
+ * _RX_BYTES, _TX_PACKETS, _TX_BYTES, _DROPS, all NLA_U64.
  */
 
 #ifndef _UAPI_LINUX_PODSWITCH_H
@@ -50,9 +136,26 @@
 /* The switch address when none was set: Calico's and Contiv's gateway. */
 #define PSW_DEFAULT_ADDRESS 0xa9fe0101 /* 169.254.1.1, host order */
 
+#define PSW_PORT_MAX_ADDRS 8
+#define PSW_TRACE_MAX 256
+
 enum psw_cmd {
 	PSW_CMD_UNSPEC,
 	PSW_CMD_GET_SWITCH,
+	PSW_CMD_SET_SWITCH,
+	PSW_CMD_NEW_PORT,
+	PSW_CMD_DEL_PORT,
+	PSW_CMD_GET_PORT,
+	PSW_CMD_NEW_ROUTE,
+	PSW_CMD_DEL_ROUTE,
+	PSW_CMD_GET_ROUTE,
+	PSW_CMD_NEW_NEIGH,
+	PSW_CMD_DEL_NEIGH,
+	PSW_CMD_GET_NEIGH,
+	PSW_CMD_TRACE_ADD,
+	PSW_CMD_TRACE_GET,
+	PSW_CMD_TRACE_CLEAR,
+	PSW_CMD_GET_ERRORS,
 	__PSW_CMD_MAX
 };
 #define PSW_CMD_MAX (__PSW_CMD_MAX - 1)
@@ -65,8 +168,106 @@ enum psw_attr {
 	PSW_A_ADDRESS,
 	PSW_A_HOST_ROUTES,
 	PSW_A_ANTI_SPOOF,
+	PSW_A_PORT,
+	PSW_A_ROUTE,
+	PSW_A_NEIGH,
+	PSW_A_TRACE_COUNT,
+	PSW_A_TRACE_SEQ,
+	PSW_A_TRACE_TIME_NS,
+	PSW_A_TRACE_TEXT,
+	PSW_A_ERR_NODE,
+	PSW_A_ERR_REASON,
+	PSW_A_ERR_COUNT,
+	PSW_A_PAD,
 	__PSW_A_MAX
 };
 #define PSW_A_MAX (__PSW_A_MAX - 1)
+
+enum psw_port_type {
+	PSW_PORT_HOST,		/* the switch's end of the host link */
+	PSW_PORT_POD,		/* a pod's interface: static neighbors */
+	PSW_PORT_UPLINK,	/* neighbors resolved by ARP */
+	__PSW_PORT_TYPE_MAX
+};
+#define PSW_PORT_TYPE_MAX (__PSW_PORT_TYPE_MAX - 1)
+
+enum psw_port_attr {
+	PSW_PORT_A_UNSPEC,
+	PSW_PORT_A_IFINDEX,
+	PSW_PORT_A_IFNAME,
+	PSW_PORT_A_INDEX,
+	PSW_PORT_A_TYPE,
+	PSW_PORT_A_MAC,
+	PSW_PORT_A_ADDRS,
+	PSW_PORT_A_STATS,
+	__PSW_PORT_A_MAX
+};
+#define PSW_PORT_A_MAX (__PSW_PORT_A_MAX - 1)
+
+enum psw_addr_attr {
+	PSW_ADDR_A_UNSPEC,
+	PSW_ADDR_A_ADDR,
+	__PSW_ADDR_A_MAX
+};
+#define PSW_ADDR_A_MAX (__PSW_ADDR_A_MAX - 1)
+
+enum psw_stats_attr {
+	PSW_STATS_A_UNSPEC,
+	PSW_STATS_A_RX_PACKETS,
+	PSW_STATS_A_RX_BYTES,
+	PSW_STATS_A_TX_PACKETS,
+	PSW_STATS_A_TX_BYTES,
+	PSW_STATS_A_DROPS,
+	PSW_STATS_A_PAD,
+	__PSW_STATS_A_MAX
+};
+#define PSW_STATS_A_MAX (__PSW_STATS_A_MAX - 1)
+
+enum psw_route_type {
+	PSW_ROUTE_HOST,		/* out of the host port */
+	PSW_ROUTE_DEV,		/* directly connected to a port */
+	PSW_ROUTE_VIA,		/* through a gateway on a port */
+	PSW_ROUTE_DROP,
+	__PSW_ROUTE_TYPE_MAX
+};
+#define PSW_ROUTE_TYPE_MAX (__PSW_ROUTE_TYPE_MAX - 1)
+
+enum psw_route_origin {
+	PSW_ROUTE_STATIC,	/* pswctl route add */
+	PSW_ROUTE_POD,		/* a pod port's address */
+	PSW_ROUTE_HOSTADDR,	/* host-routes: an address of the netns */
+	__PSW_ROUTE_ORIGIN_MAX
+};
+
+enum psw_route_attr {
+	PSW_ROUTE_A_UNSPEC,
+	PSW_ROUTE_A_DST,
+	PSW_ROUTE_A_PREFIXLEN,
+	PSW_ROUTE_A_TYPE,
+	PSW_ROUTE_A_PORT,
+	PSW_ROUTE_A_GATEWAY,
+	PSW_ROUTE_A_ORIGIN,
+	__PSW_ROUTE_A_MAX
+};
+#define PSW_ROUTE_A_MAX (__PSW_ROUTE_A_MAX - 1)
+
+enum psw_neigh_state {
+	PSW_NEIGH_STATIC,
+	PSW_NEIGH_REACHABLE,
+	PSW_NEIGH_STALE,	/* in use, being refreshed */
+	PSW_NEIGH_INCOMPLETE,	/* being resolved; packets wait */
+	__PSW_NEIGH_STATE_MAX
+};
+
+enum psw_neigh_attr {
+	PSW_NEIGH_A_UNSPEC,
+	PSW_NEIGH_A_ADDR,
+	PSW_NEIGH_A_MAC,
+	PSW_NEIGH_A_PORT,
+	PSW_NEIGH_A_STATE,
+	PSW_NEIGH_A_AGE_MS,
+	__PSW_NEIGH_A_MAX
+};
+#define PSW_NEIGH_A_MAX (__PSW_NEIGH_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_PODSWITCH_H */

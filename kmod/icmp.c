@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ICMP the switch originates: errors (time exceeded, fragmentation
+ * needed, unreachable) from the switch address, and echo replies for the
+ * switch address. Both go back out of the port the packet came in on, to
+ * the MAC it came from: that is the way to its sender.
+ */
+
+#include "pipeline.h"
+#include "port.h"
+#include "switch.h"
+
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+
+/* RFC 1812 4.3.2.3: as much of the original as fits in 576 bytes. */
+#define PSW_ICMP_ERR_MAX 576
+
+static bool psw_icmp_error_allowed(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct icmphdr *ih;
+	struct icmphdr _ih;
+
+	/* RFC 1122 3.2.2: never about a non-first fragment, a broadcast or
+	 * multicast, or another ICMP error.
+	 */
+	if (iph->frag_off & htons(IP_OFFSET))
+		return false;
+	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
+	    is_multicast_ether_addr(eth_hdr(skb)->h_dest))
+		return false;
+	if (iph->protocol == IPPROTO_ICMP) {
+		ih = skb_header_pointer(skb, iph->ihl * 4, sizeof(_ih), &_ih);
+		if (!ih || (ih->type != ICMP_ECHO && ih->type != ICMP_ECHOREPLY &&
+			    ih->type != ICMP_TIMESTAMP && ih->type != ICMP_TIMESTAMPREPLY))
+			return false;
+	}
+	return true;
+}
+
+void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
+		    u8 code, __be32 info)
+{
+	struct net_device *dev = pkt->in->dev;
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int quote, hlen = sizeof(struct iphdr) + sizeof(struct icmphdr);
+	struct sk_buff *nskb;
+	struct icmphdr *ih;
+	struct iphdr *nih;
+
+	if (!psw_icmp_error_allowed(skb))
+		return;
+	quote = min_t(unsigned int, skb->len, PSW_ICMP_ERR_MAX - hlen);
+	nskb = alloc_skb(LL_RESERVED_SPACE(dev) + hlen + quote, GFP_ATOMIC);
+	if (!nskb)
+		return;
+	skb_reserve(nskb, LL_RESERVED_SPACE(dev));
+	skb_reset_network_header(nskb);
+	nih = skb_put(nskb, sizeof(*nih));
+	ih = skb_put(nskb, sizeof(*ih));
+	if (skb_copy_bits(skb, 0, skb_put(nskb, quote), quote)) {
+		kfree_skb(nskb);
+		return;
+	}
+
+	ih->type = type;
+	ih->code = code;
+	ih->checksum = 0;
+	ih->un.gateway = 0;
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
+		ih->un.frag.mtu = htons(ntohl(info));
+	ih->checksum = csum_fold(csum_partial(ih, sizeof(*ih) + quote, 0));
+
+	nih->version = 4;
+	nih->ihl = 5;
+	nih->tos = (iph->tos & IPTOS_TOS_MASK) | IPTOS_PREC_INTERNETCONTROL;
+	nih->tot_len = htons(hlen + quote);
+	nih->id = 0;
+	nih->frag_off = htons(IP_DF);
+	nih->ttl = 64;
+	nih->protocol = IPPROTO_ICMP;
+	nih->saddr = pkt->params->address;
+	nih->daddr = iph->saddr;
+	ip_send_check(nih);
+
+	psw_count(pkt->sw->counters, PSW_C_ICMP_SENT);
+	psw_trace(pkt, "  ICMP type %u code %u to %pI4\n", type, code, &iph->saddr);
+	psw_output_frame(pkt->sw, pkt->in, nskb, eth_hdr(skb)->h_source,
+			 htons(ETH_P_IP), NULL);
+}
+
+void psw_icmp_echo_reply(struct psw_pkt *pkt, struct sk_buff *skb)
+{
+	unsigned int ihl = ip_hdr(skb)->ihl * 4;
+	u8 src_mac[ETH_ALEN];
+	struct icmphdr *ih;
+	struct iphdr *iph;
+	__be32 addr;
+
+	if (skb_ensure_writable(skb, ihl + sizeof(*ih)) || skb_is_gso(skb)) {
+		psw_drop(pkt, skb, PSW_C_IN_NOMEM);
+		return;
+	}
+	ether_addr_copy(src_mac, eth_hdr(skb)->h_source);
+	iph = ip_hdr(skb);
+	ih = (void *)iph + ihl;
+	/* Only the type changes: adjust the checksum for it. */
+	csum_replace2(&ih->checksum, htons(ICMP_ECHO << 8), htons(ICMP_ECHOREPLY << 8));
+	ih->type = ICMP_ECHOREPLY;
+	addr = iph->saddr;
+	iph->saddr = iph->daddr;
+	iph->daddr = addr;
+	iph->ttl = 64;
+	ip_send_check(iph);
+	skb->ip_summed = CHECKSUM_NONE;
+	psw_trace(pkt, "  echo reply to %pI4\n", &addr);
+	psw_output_frame(pkt->sw, pkt->in, skb, src_mac, htons(ETH_P_IP), pkt->tr);
+}

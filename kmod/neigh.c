@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Neighbors: static on pod ports, learned by ARP on the host port and on
+ * uplinks, with refresh, aging and a short queue of packets waiting for
+ * resolution.
+ *
+ * Locking: readers use RCU. Writers (softirq ARP learning, the output
+ * path creating an unresolved entry, netlink, the gc work) take
+ * table->lock with bottom halves off. Packets are never transmitted
+ * under the lock: what resolution releases is spliced out first.
+ */
+
+#include "neigh.h"
+#include "pipeline.h"
+#include "port.h"
+#include "switch.h"
+
+#include <uapi/linux/podswitch.h>
+
+#include <linux/jhash.h>
+#include <linux/jiffies.h>
+
+#define PSW_GC_INTERVAL msecs_to_jiffies(1000)
+#define PSW_GC_ARP_BATCH 64
+
+static struct hlist_head *psw_neigh_bucket(struct psw_neigh_table *t,
+					   u16 port, __be32 addr)
+{
+	return &t->buckets[jhash_2words((__force u32)addr, port, 0) %
+			   PSW_NEIGH_BUCKETS];
+}
+
+struct psw_neigh *psw_neigh_lookup(struct psw_switch *sw, u16 port, __be32 addr)
+{
+	struct psw_neigh *n;
+
+	hlist_for_each_entry_rcu(n, psw_neigh_bucket(&sw->neigh, port, addr), node,
+				 lockdep_is_held(&sw->neigh.lock))
+		if (n->addr == addr && n->port == port)
+			return n;
+	return NULL;
+}
+
+static void psw_neigh_free(struct psw_switch *sw, struct psw_neigh *n,
+			   enum psw_counter why)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&n->queue))) {
+		psw_count(sw->counters, why);
+		kfree_skb_reason(skb, psw_counter_info[why].drop);
+	}
+	hlist_del_rcu(&n->node);
+	sw->neigh.count--;
+	kfree_rcu(n, rcu);
+}
+
+/* Send what waited for @n's MAC; @q was spliced out of it under the lock. */
+static void psw_neigh_release(struct psw_switch *sw, u16 port_index,
+			      const u8 *mac, struct sk_buff_head *q)
+{
+	struct psw_port *port;
+	struct sk_buff *skb;
+
+	if (skb_queue_empty(q))
+		return;
+	rcu_read_lock();
+	local_bh_disable();
+	port = psw_port_get(sw, port_index);
+	while ((skb = __skb_dequeue(q))) {
+		if (!port) {
+			psw_count(sw->counters, PSW_C_OUT_GONE);
+			kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_DEAD);
+			continue;
+		}
+		psw_output_frame(sw, port, skb, mac, htons(ETH_P_IP), NULL);
+	}
+	local_bh_enable();
+	rcu_read_unlock();
+}
+
+static struct psw_neigh *psw_neigh_new(struct psw_switch *sw, u16 port,
+				       __be32 addr, const u8 *mac, u8 state)
+{
+	struct psw_neigh *n;
+
+	if (sw->neigh.count >= PSW_NEIGH_MAX)
+		return NULL;
+	n = kzalloc(sizeof(*n), GFP_ATOMIC);
+	if (!n)
+		return NULL;
+	n->addr = addr;
+	n->port = port;
+	n->state = state;
+	if (mac)
+		ether_addr_copy(n->mac, mac);
+	n->confirmed = jiffies;
+	n->probed = jiffies;
+	__skb_queue_head_init(&n->queue);
+	hlist_add_head_rcu(&n->node, psw_neigh_bucket(&sw->neigh, port, addr));
+	sw->neigh.count++;
+	return n;
+}
+
+/*
+ * Insert or replace (port, addr) -> mac in @state; what waited for it
+ * is sent. Returns -ENOSPC when the table is full.
+ */
+static int __psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
+			   const u8 *mac, u8 state, bool keep_static)
+{
+	struct psw_neigh_table *t = &sw->neigh;
+	struct sk_buff_head q;
+	struct psw_neigh *old, *n;
+
+	__skb_queue_head_init(&q);
+	spin_lock_bh(&t->lock);
+	old = psw_neigh_lookup(sw, port, addr);
+	if (old && keep_static && old->state == PSW_NEIGH_STATIC) {
+		spin_unlock_bh(&t->lock);
+		return 0;
+	}
+	if (old && old->state != PSW_NEIGH_INCOMPLETE && old->state == state &&
+	    ether_addr_equal(old->mac, mac)) {
+		WRITE_ONCE(old->confirmed, jiffies);
+		spin_unlock_bh(&t->lock);
+		return 0;
+	}
+	if (old) {
+		skb_queue_splice_init(&old->queue, &q);
+		psw_neigh_free(sw, old, PSW_C_OUT_UNRES);
+	}
+	n = psw_neigh_new(sw, port, addr, mac, state);
+	spin_unlock_bh(&t->lock);
+	if (!n) {
+		__skb_queue_purge(&q);
+		return -ENOSPC;
+	}
+	psw_neigh_release(sw, port, mac, &q);
+	return 0;
+}
+
+int psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
+		  const u8 *mac, u8 state)
+{
+	return __psw_neigh_set(sw, port, addr, mac, state, false);
+}
+
+/*
+ * ARP taught us @addr is at @mac on @port: update an entry there is (but
+ * never a static one), or create one when @create. Softirq.
+ */
+bool psw_neigh_learn(struct psw_switch *sw, u16 port, __be32 addr,
+		     const u8 *mac, bool create)
+{
+	if (!create && !psw_neigh_lookup(sw, port, addr))
+		return false;
+	return __psw_neigh_set(sw, port, addr, mac, PSW_NEIGH_REACHABLE, true) == 0;
+}
+
+int psw_neigh_del(struct psw_switch *sw, u16 port, __be32 addr)
+{
+	struct psw_neigh *n;
+	int ret = -ENOENT;
+
+	spin_lock_bh(&sw->neigh.lock);
+	n = psw_neigh_lookup(sw, port, addr);
+	if (n) {
+		psw_neigh_free(sw, n, PSW_C_OUT_UNRES);
+		ret = 0;
+	}
+	spin_unlock_bh(&sw->neigh.lock);
+	return ret;
+}
+
+static void psw_neigh_flush(struct psw_switch *sw, int port)
+{
+	struct psw_neigh *n;
+	struct hlist_node *tmp;
+	unsigned int b;
+
+	spin_lock_bh(&sw->neigh.lock);
+	for (b = 0; b < PSW_NEIGH_BUCKETS; b++)
+		hlist_for_each_entry_safe(n, tmp, &sw->neigh.buckets[b], node)
+			if (port < 0 || n->port == port)
+				psw_neigh_free(sw, n, PSW_C_OUT_GONE);
+	spin_unlock_bh(&sw->neigh.lock);
+}
+
+void psw_neigh_flush_port(struct psw_switch *sw, u16 port)
+{
+	psw_neigh_flush(sw, port);
+}
+
+/*
+ * The output path for a port whose neighbors are looked up: send to the
+ * next hop's MAC, or queue the packet and ask by ARP.
+ */
+void psw_neigh_resolve_and_send(struct psw_pkt *pkt, struct sk_buff *skb)
+{
+	struct psw_switch *sw = pkt->sw;
+	struct psw_neigh_table *t = &sw->neigh;
+	u16 port = pkt->out->index;
+	struct psw_neigh *n;
+	bool ask = false;
+	u8 mac[ETH_ALEN];
+
+	n = psw_neigh_lookup(sw, port, pkt->nexthop);
+	if (n && READ_ONCE(n->state) != PSW_NEIGH_INCOMPLETE) {
+		if (n->state != PSW_NEIGH_STATIC &&
+		    time_after(jiffies, READ_ONCE(n->confirmed) +
+			       msecs_to_jiffies(PSW_NEIGH_REACHABLE_MS)) &&
+		    time_after(jiffies, READ_ONCE(n->probed) +
+			       msecs_to_jiffies(PSW_NEIGH_RETRANS_MS))) {
+			WRITE_ONCE(n->probed, jiffies);
+			WRITE_ONCE(n->state, PSW_NEIGH_STALE);
+			psw_arp_request(sw, pkt->out, pkt->nexthop);
+		}
+		ether_addr_copy(mac, n->mac);
+		psw_trace(pkt, "  neighbor %pI4 is %pM\n", &pkt->nexthop, mac);
+		psw_output_frame(sw, pkt->out, skb, mac, htons(ETH_P_IP), pkt->tr);
+		return;
+	}
+
+	spin_lock_bh(&t->lock);
+	n = psw_neigh_lookup(sw, port, pkt->nexthop);
+	if (!n) {
+		n = psw_neigh_new(sw, port, pkt->nexthop, NULL,
+				  PSW_NEIGH_INCOMPLETE);
+		if (!n) {
+			spin_unlock_bh(&t->lock);
+			psw_drop(pkt, skb, PSW_C_OUT_NONEIGH);
+			return;
+		}
+		ask = true;
+	}
+	if (n->state != PSW_NEIGH_INCOMPLETE) {
+		/* Resolved while we looked: go round again. */
+		spin_unlock_bh(&t->lock);
+		psw_neigh_resolve_and_send(pkt, skb);
+		return;
+	}
+	if (skb_queue_len(&n->queue) >= PSW_NEIGH_QUEUE) {
+		spin_unlock_bh(&t->lock);
+		psw_drop(pkt, skb, PSW_C_OUT_QFULL);
+		return;
+	}
+	__skb_queue_tail(&n->queue, skb);
+	spin_unlock_bh(&t->lock);
+	psw_trace(pkt, "  neighbor %pI4 unresolved: queued, %s\n",
+		  &pkt->nexthop, ask ? "ARP request sent" : "ARP pending");
+	if (ask)
+		psw_arp_request(sw, pkt->out, pkt->nexthop);
+}
+
+struct psw_arp_target {
+	u16 port;
+	__be32 addr;
+};
+
+static void psw_neigh_gc(struct work_struct *work)
+{
+	struct psw_neigh_table *t = container_of(to_delayed_work(work),
+						 struct psw_neigh_table, gc);
+	struct psw_switch *sw = container_of(t, struct psw_switch, neigh);
+	struct psw_arp_target ask[PSW_GC_ARP_BATCH];
+	unsigned long now = jiffies;
+	struct hlist_node *tmp;
+	struct psw_neigh *n;
+	unsigned int b, nask = 0, i;
+
+	spin_lock_bh(&t->lock);
+	for (b = 0; b < PSW_NEIGH_BUCKETS; b++) {
+		hlist_for_each_entry_safe(n, tmp, &t->buckets[b], node) {
+			switch (n->state) {
+			case PSW_NEIGH_STATIC:
+				break;
+			case PSW_NEIGH_INCOMPLETE:
+				if (time_after(now, n->confirmed +
+					       msecs_to_jiffies(PSW_NEIGH_RESOLVE_MS))) {
+					psw_neigh_free(sw, n, PSW_C_OUT_UNRES);
+				} else if (nask < PSW_GC_ARP_BATCH &&
+					   time_after_eq(now, n->probed +
+							 msecs_to_jiffies(PSW_NEIGH_RETRANS_MS))) {
+					n->probed = now;
+					ask[nask++] = (struct psw_arp_target){ n->port, n->addr };
+				}
+				break;
+			default:
+				if (time_after(now, READ_ONCE(n->confirmed) +
+					       msecs_to_jiffies(PSW_NEIGH_STALE_MS)))
+					psw_neigh_free(sw, n, PSW_C_OUT_UNRES);
+				else if (time_after(now, READ_ONCE(n->confirmed) +
+						    msecs_to_jiffies(PSW_NEIGH_REACHABLE_MS)))
+					WRITE_ONCE(n->state, PSW_NEIGH_STALE);
+				break;
+			}
+		}
+	}
+	spin_unlock_bh(&t->lock);
+
+	rcu_read_lock();
+	local_bh_disable();
+	for (i = 0; i < nask; i++) {
+		struct psw_port *port = psw_port_get(sw, ask[i].port);
+
+		if (port)
+			psw_arp_request(sw, port, ask[i].addr);
+	}
+	local_bh_enable();
+	rcu_read_unlock();
+
+	schedule_delayed_work(&t->gc, PSW_GC_INTERVAL);
+}
+
+void psw_neigh_init(struct psw_switch *sw)
+{
+	struct psw_neigh_table *t = &sw->neigh;
+	unsigned int b;
+
+	spin_lock_init(&t->lock);
+	t->count = 0;
+	for (b = 0; b < PSW_NEIGH_BUCKETS; b++)
+		INIT_HLIST_HEAD(&t->buckets[b]);
+	INIT_DELAYED_WORK(&t->gc, psw_neigh_gc);
+	schedule_delayed_work(&t->gc, PSW_GC_INTERVAL);
+}
+
+void psw_neigh_uninit(struct psw_switch *sw)
+{
+	cancel_delayed_work_sync(&sw->neigh.gc);
+	psw_neigh_flush(sw, -1);
+}

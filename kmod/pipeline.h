@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PSW_PIPELINE_H
+#define _PSW_PIPELINE_H
+
+#include "counters.h"
+#include "switch.h"
+#include "trace.h"
+
+struct psw_port;
+struct psw_params;
+
+/*
+ * One packet's state on its way through the nodes (SPEC section 3):
+ * input -> ip4-input -> acl-in -> nat44-in -> ip4-lookup -> ip4-rewrite
+ * -> acl-out -> nat44-out -> output. Lives on the stack of the softirq
+ * that runs the packet, under rcu_read_lock().
+ */
+struct psw_pkt {
+	struct psw_switch *sw;
+	const struct psw_params *params;
+	struct psw_port *in;
+	struct psw_port *out;
+	__be32 nexthop;
+	struct psw_trace_rec *tr;
+};
+
+#define psw_trace(pkt, fmt, ...)					\
+	do {								\
+		if (unlikely((pkt)->tr))				\
+			psw_trace_printf((pkt)->tr, fmt, ##__VA_ARGS__); \
+	} while (0)
+
+/* Count @why against the packet's node and free it with the kernel's reason. */
+void psw_drop(struct psw_pkt *pkt, struct sk_buff *skb, enum psw_counter why);
+/* Finish the packet's trace record, if it has one. */
+void psw_pkt_done(struct psw_pkt *pkt);
+
+/* input.c */
+void psw_input(struct psw_port *in, struct sk_buff *skb);
+/* arp.c */
+void psw_arp_input(struct psw_pkt *pkt, struct sk_buff *skb);
+void psw_arp_request(struct psw_switch *sw, struct psw_port *port, __be32 target);
+/* ip4.c */
+void psw_ip4_input(struct psw_pkt *pkt, struct sk_buff *skb);
+int psw_ip4_format(char *buf, size_t size, const struct sk_buff *skb);
+enum psw_counter psw_ip4_validate(struct sk_buff *skb);
+/* icmp.c */
+void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
+		    u8 code, __be32 info);
+void psw_icmp_echo_reply(struct psw_pkt *pkt, struct sk_buff *skb);
+/* output.c */
+void psw_output(struct psw_pkt *pkt, struct sk_buff *skb);
+void psw_output_frame(struct psw_switch *sw, struct psw_port *port,
+		      struct sk_buff *skb, const u8 *dst, __be16 proto,
+		      struct psw_trace_rec *tr);
+
+#endif /* _PSW_PIPELINE_H */
