@@ -41,15 +41,41 @@ struct psw_neigh *psw_neigh_lookup(struct psw_switch *sw, u16 port, __be32 addr)
 	return NULL;
 }
 
+/*
+ * A packet waiting for resolution keeps its trace record in skb->cb, so
+ * that its walk ends where the packet does.
+ */
+struct psw_neigh_cb {
+	struct psw_trace_rec *tr;
+};
+
+static struct psw_trace_rec **psw_neigh_cb_tr(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct psw_neigh_cb) > sizeof(skb->cb));
+	return &((struct psw_neigh_cb *)skb->cb)->tr;
+}
+
+static void psw_neigh_drop_queued(struct psw_switch *sw, struct sk_buff *skb,
+				  enum psw_counter why)
+{
+	struct psw_trace_rec *tr = *psw_neigh_cb_tr(skb);
+
+	psw_count(sw->counters, why);
+	if (tr) {
+		psw_trace_printf(tr, "  drop: %s (%s)\n", psw_counter_info[why].reason,
+				 psw_counter_info[why].node);
+		psw_trace_commit(&sw->trace, tr);
+	}
+	kfree_skb_reason(skb, psw_counter_info[why].drop);
+}
+
 static void psw_neigh_free(struct psw_switch *sw, struct psw_neigh *n,
 			   enum psw_counter why)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&n->queue))) {
-		psw_count(sw->counters, why);
-		kfree_skb_reason(skb, psw_counter_info[why].drop);
-	}
+	while ((skb = __skb_dequeue(&n->queue)))
+		psw_neigh_drop_queued(sw, skb, why);
 	hlist_del_rcu(&n->node);
 	sw->neigh.count--;
 	kfree_rcu(n, rcu);
@@ -59,6 +85,7 @@ static void psw_neigh_free(struct psw_switch *sw, struct psw_neigh *n,
 static void psw_neigh_release(struct psw_switch *sw, u16 port_index,
 			      const u8 *mac, struct sk_buff_head *q)
 {
+	struct psw_trace_rec *tr;
 	struct psw_port *port;
 	struct sk_buff *skb;
 
@@ -69,11 +96,14 @@ static void psw_neigh_release(struct psw_switch *sw, u16 port_index,
 	port = psw_port_get(sw, port_index);
 	while ((skb = __skb_dequeue(q))) {
 		if (!port) {
-			psw_count(sw->counters, PSW_C_OUT_GONE);
-			kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_DEAD);
+			psw_neigh_drop_queued(sw, skb, PSW_C_OUT_GONE);
 			continue;
 		}
-		psw_output_frame(sw, port, skb, mac, htons(ETH_P_IP), NULL);
+		tr = *psw_neigh_cb_tr(skb);
+		if (tr)
+			psw_trace_printf(tr, "  resolved: %pM\n", mac);
+		psw_output_frame(sw, port, skb, mac, htons(ETH_P_IP), tr);
+		psw_trace_commit(&sw->trace, tr);
 	}
 	local_bh_enable();
 	rcu_read_unlock();
@@ -133,7 +163,10 @@ static int __psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
 	n = psw_neigh_new(sw, port, addr, mac, state);
 	spin_unlock_bh(&t->lock);
 	if (!n) {
-		__skb_queue_purge(&q);
+		struct sk_buff *skb;
+
+		while ((skb = __skb_dequeue(&q)))
+			psw_neigh_drop_queued(sw, skb, PSW_C_OUT_NONEIGH);
 		return -ENOSPC;
 	}
 	psw_neigh_release(sw, port, mac, &q);
@@ -245,10 +278,13 @@ void psw_neigh_resolve_and_send(struct psw_pkt *pkt, struct sk_buff *skb)
 		psw_drop(pkt, skb, PSW_C_OUT_QFULL);
 		return;
 	}
-	__skb_queue_tail(&n->queue, skb);
-	spin_unlock_bh(&t->lock);
 	psw_trace(pkt, "  neighbor %pI4 unresolved: queued, %s\n",
 		  &pkt->nexthop, ask ? "ARP request sent" : "ARP pending");
+	/* The trace record goes with the packet. */
+	*psw_neigh_cb_tr(skb) = pkt->tr;
+	pkt->tr = NULL;
+	__skb_queue_tail(&n->queue, skb);
+	spin_unlock_bh(&t->lock);
 	if (ask)
 		psw_arp_request(sw, pkt->out, pkt->nexthop);
 }

@@ -79,3 +79,43 @@ psw_cleanup() {
 	done
 	psw_unload
 }
+
+# The reference topology's pieces (shared/reference/HOST_TO_POD.md).
+
+# mkswitch NAME: a switch, up, with the pod subnet routed into it.
+mkswitch() {
+	ip link add "$1" type podswitch || fail "ip link add $1"
+	ip link set "$1" up
+}
+
+# mkpod NAME ADDR [SWITCH]: netns NAME with eth0 = ADDR/32 and the switch
+# address as its gateway; the host end veth-NAME attached to SWITCH.
+mkpod() {
+	local ns=$1 addr=$2 sw=${3:-psw0}
+	ip netns add "$ns"
+	ip link add "veth-$ns" type veth peer name eth0 netns "$ns" ||
+		fail "veth for $ns"
+	ip -n "$ns" addr add "$addr/32" dev eth0
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" route add 169.254.1.1 dev eth0
+	ip -n "$ns" route add default via 169.254.1.1 dev eth0
+	ip link set "veth-$ns" up
+	"$PSWCTL" port add "$sw" dev "veth-$ns" ip "$addr" || fail "port add $ns"
+}
+
+# The host's address in the reference flow, on a dummy interface.
+mkhost() {
+	ip link add hostif type dummy || fail "dummy interface"
+	ip link set hostif up
+	ip addr add 172.30.1.2/24 dev hostif
+}
+
+# Python helpers: tests/netns/nstool.py (sockets in netns, raw genetlink).
+NSTOOL="python3 $(dirname "${BASH_SOURCE[0]}")/nstool.py"
+
+# Wait until a TCP port listens in netns NS.
+wait_listen() {
+	wait_for 60 sh -c "ip netns exec $1 ss -ltnH | grep -q ':$2 '" ||
+		fail "nothing listens on :$2 in $1"
+}

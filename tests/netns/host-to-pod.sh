@@ -1,0 +1,83 @@
+#!/bin/bash
+# The reference flow (shared/reference/HOST_TO_POD.md): the host connects
+# to a server pod through psw0; the trace of the SYN and of the SYN-ACK
+# tells the same story as the VPP trace there.
+. "$(dirname "$0")/lib.sh"
+trap psw_cleanup EXIT
+psw_load
+mkhost
+mkswitch psw0
+mkpod pod1 10.1.1.6
+ip route add 10.1.0.0/16 dev psw0
+ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 8080 &
+wait_listen pod1 8080
+
+swmac=$("$PSWCTL" -j show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
+hostmac=$(cat /sys/class/net/psw0/address)
+portmac=$(cat /sys/class/net/veth-pod1/address)
+podmac=$(ip netns exec pod1 cat /sys/class/net/eth0/address)
+
+expect "trace armed" "$PSWCTL" trace psw0 add 50
+expect "host -> pod TCP, 100 kB both ways" $NSTOOL tcp-echo 10.1.1.6 8080 100000
+
+# The host resolved the pod's address to the switch MAC by ARP...
+expect_eq "host's neighbor for 10.1.1.6 is the switch MAC" "$swmac" \
+	"$(ip -j neigh show 10.1.1.6 dev psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["lladdr"])')"
+# ...and the switch learned the host's MAC dynamically.
+neigh=$("$PSWCTL" show psw0 neigh)
+echo "$neigh" | grep -q "^172.30.1.2 dev host lladdr $hostmac \(REACHABLE\|STALE\)" ||
+	fail "switch learned the host's MAC dynamically: $neigh"
+pass "switch learned the host's MAC dynamically"
+echo "$neigh" | grep -q "^10.1.1.6 dev veth-pod1 lladdr $podmac PERMANENT" ||
+	fail "static neighbor for the pod: $neigh"
+pass "static neighbor for the pod, MAC learned from its first frame"
+
+trace=$("$PSWCTL" trace psw0 show)
+echo "$trace" >/tmp/trace.txt
+# One packet's walk: the trace block holding a line that matches $1.
+packet() {
+	awk -v pat="$1" 'BEGIN { RS = "Packet [0-9]+\n" } $0 ~ pat { print; exit }' /tmp/trace.txt
+}
+nodes() {
+	grep -oE '^(input|ip4-input|acl-in|nat44-in|ip4-lookup|ip4-rewrite|acl-out|output)' | xargs
+}
+want="input ip4-input acl-in nat44-in ip4-lookup ip4-rewrite acl-out output"
+
+syn=$(packet 'flags 0x02 SYN,')
+[ -n "$syn" ] || fail "no SYN in the trace: $trace"
+expect_eq "SYN walks the reference nodes" "$want" "$(echo "$syn" | nodes)"
+echo "$syn" | grep -q "input: sw_if 0 (host)" || fail "SYN enters on the host port: $syn"
+echo "$syn" | grep -q "IP4: $hostmac -> $swmac" || fail "SYN arrives host MAC -> switch MAC: $syn"
+echo "$syn" | grep -q "TCP: 172.30.1.2 -> 10.1.1.6" || fail "SYN addresses: $syn"
+echo "$syn" | grep -q "ip4-lookup: 10.1.1.6 matches 10.1.1.6/32 dev (pod)" || fail "SYN FIB result: $syn"
+echo "$syn" | grep -q "ttl 64 -> 63" || fail "SYN TTL 64 -> 63: $syn"
+echo "$syn" | grep -q "output: sw_if 1 (veth-pod1)" || fail "SYN leaves on veth-pod1: $syn"
+echo "$syn" | grep -q "IP4: $portmac -> $podmac" || fail "SYN leaves port MAC -> pod MAC: $syn"
+echo "$syn" | grep -q "tos 0x00, ttl 63" || fail "SYN leaves with TTL 63: $syn"
+echo "$syn" | grep -q "nat44-in: sw_if 0, session -1" || fail "nat44-in session -1: $syn"
+pass "SYN trace: host port in, MACs, FIB, TTL 64 -> 63, veth-pod1 out"
+
+synack=$(packet 'flags 0x12 SYN ACK,')
+[ -n "$synack" ] || fail "no SYN-ACK in the trace: $trace"
+expect_eq "SYN-ACK walks the reference nodes" "$want" "$(echo "$synack" | nodes)"
+echo "$synack" | grep -q "input: sw_if 1 (veth-pod1)" || fail "SYN-ACK enters on veth-pod1: $synack"
+echo "$synack" | grep -q "IP4: $podmac -> $portmac" || fail "SYN-ACK arrives pod MAC -> port MAC: $synack"
+echo "$synack" | grep -q "ip4-lookup: 172.30.1.2 matches 172.30.1.2/32 host (host-address)" ||
+	fail "SYN-ACK FIB result: $synack"
+echo "$synack" | grep -q "output: sw_if 0 (host)" || fail "SYN-ACK leaves on the host port: $synack"
+echo "$synack" | grep -q "IP4: $swmac -> $hostmac" || fail "SYN-ACK leaves switch MAC -> host MAC: $synack"
+echo "$synack" | grep -q "tos 0x00, ttl 63" || fail "SYN-ACK leaves with TTL 63: $synack"
+pass "SYN-ACK trace: veth-pod1 in, host routes, MACs, TTL 64 -> 63, host port out"
+
+# Counters: the port and the switch netdev saw the traffic.
+rx=$("$PSWCTL" -j show psw0 stats | python3 -c '
+import json, sys
+p = {x["name"]: x for x in json.load(sys.stdin)}
+print(p["veth-pod1"]["tx_packets"] > 10 and p["host"]["rx_packets"] > 10)')
+expect_eq "port counters count the flow" True "$rx"
+tx=$(ip -j -s link show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["packets"])')
+[ "$tx" -gt 10 ] || fail "ip -s link psw0 shows $tx packets sent into the switch"
+pass "ip -s link psw0 counts what the host sent into the switch"
+
+expect "trace clear" "$PSWCTL" trace psw0 clear
+expect_eq "trace is empty after clear" "No packets in trace buffer" "$("$PSWCTL" trace psw0 show)"
