@@ -72,8 +72,15 @@ wait_for() {
 	return 1
 }
 
+# Leave the VM as the test found it. Netns deletion is asynchronous, so
+# the host ends of veths and the test's devices are deleted here first.
 psw_cleanup() {
-	local ns
+	local ns dev
+	for dev in $(ip -o link show type veth | awk -F'[:@]' '{print $2}') \
+		$(ip -o link show type dummy | awk -F'[:@]' '{print $2}') \
+		$(ip -o link show type podswitch | awk -F'[:@]' '{print $2}'); do
+		ip link del "$dev" 2>/dev/null
+	done
 	for ns in $(ip netns list | awk '{print $1}'); do
 		ip netns del "$ns"
 	done

@@ -1,0 +1,92 @@
+#!/bin/bash
+# Pods on one switch reach each other, the host and the switch; the
+# switch is a hop in traceroute, expires TTLs, and answers pings.
+. "$(dirname "$0")/lib.sh"
+trap psw_cleanup EXIT
+psw_load
+mkhost
+mkswitch psw0
+mkpod pod1 10.1.1.6
+mkpod pod2 10.1.1.7
+ip route add 10.1.0.0/16 dev psw0
+ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 8080 &
+ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 8080 &
+wait_listen pod2 8080
+wait_listen pod1 8080
+
+expect "pod1 pings pod2" ip netns exec pod1 ping -c 3 -i 0.2 -W 2 10.1.1.7
+expect "pod2 pings pod1" ip netns exec pod2 ping -c 3 -i 0.2 -W 2 10.1.1.6
+expect "pod1 pings its gateway, the switch address" \
+	ip netns exec pod1 ping -c 2 -i 0.2 -W 2 169.254.1.1
+expect "the host pings pod1" ping -c 2 -i 0.2 -W 2 10.1.1.6
+expect "pod1 pings the host" ip netns exec pod1 ping -c 2 -i 0.2 -W 2 172.30.1.2
+expect "pod1 -> pod2 TCP, 200 kB both ways" ip netns exec pod1 $NSTOOL tcp-echo 10.1.1.7 8080 200000
+expect "pod2 -> host TCP" sh -c "
+	python3 -c 'import socket,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((\"172.30.1.2\", 9090)); s.listen(1)
+c,_=s.accept(); d=c.recv(100); c.sendall(d); time.sleep(0.5)' &
+	sleep 2
+	ip netns exec pod2 $NSTOOL tcp-echo 172.30.1.2 9090 50"
+
+ttl=$(ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 | sed -n 's/.*ttl=\([0-9]*\).*/\1/p')
+expect_eq "TTL decremented once on the way" 63 "$ttl"
+
+out=$(ip netns exec pod1 ping -c 1 -t 1 -W 2 10.1.1.7 2>&1)
+echo "$out" | grep -q "From 169.254.1.1 icmp_seq=1 Time to live exceeded" ||
+	fail "TTL 1 expires at the switch: $out"
+pass "TTL 1 expires at the switch, which says so from 169.254.1.1"
+
+out=$(ip netns exec pod1 traceroute -n -q 1 -w 2 10.1.1.7 2>&1)
+echo "$out" | grep -Eq '^ 1  169\.254\.1\.1 ' || fail "switch is hop 1: $out"
+echo "$out" | grep -Eq '^ 2  10\.1\.1\.7 ' || fail "pod2 is hop 2: $out"
+pass "traceroute shows the switch as a hop"
+
+out=$(ip netns exec pod1 ping -c 1 -W 2 10.9.9.9 2>&1)
+echo "$out" | grep -q "From 169.254.1.1 icmp_seq=1 Destination Net Unreachable" ||
+	fail "no route: net unreachable from the switch: $out"
+pass "no route: the switch answers net unreachable"
+
+errs=$("$PSWCTL" show psw0 errors)
+echo "$errs" | grep -Eq '^ +[1-9][0-9]* +ip4-rewrite +ttl expired$' || fail "ttl expired counted: $errs"
+echo "$errs" | grep -Eq '^ +[1-9][0-9]* +ip4-lookup +no route$' || fail "no route counted: $errs"
+echo "$errs" | grep -Eq '^ +[1-9][0-9]* +ip4-local +echo requests answered$' ||
+	fail "echo replies counted: $errs"
+pass "errors count ttl expired, no route and echo replies"
+
+# Static routes: drop, and a more specific route wins.
+expect "route add drop" "$PSWCTL" route add psw0 10.1.1.0/24 drop
+expect "pod /32 still wins over the /24 drop" ip netns exec pod1 ping -c 1 -W 2 10.1.1.7
+expect "route add a /32 drop" "$PSWCTL" route add psw0 10.1.1.7/32 drop
+expect_fail "a static /32 drop beats the pod route" "100% packet loss" \
+	ip netns exec pod1 ping -c 1 -W 1 10.1.1.7
+expect "route del" "$PSWCTL" route del psw0 10.1.1.7/32
+expect "pod2 reachable again" ip netns exec pod1 ping -c 1 -W 2 10.1.1.7
+routes=$("$PSWCTL" show psw0 routes)
+echo "$routes" | grep -qx "10.1.1.0/24 drop proto static" || fail "route show: $routes"
+echo "$routes" | grep -qx "10.1.1.7/32 dev veth-pod2 proto pod" || fail "route show: $routes"
+echo "$routes" | grep -qx "172.30.1.2/32 host proto host-address" || fail "route show: $routes"
+pass "route show lists static, pod and host routes"
+
+# host-routes follows the netns' addresses.
+ip addr add 172.30.9.9/32 dev hostif
+wait_for 5 sh -c "'$PSWCTL' show psw0 routes | grep -q '^172.30.9.9/32 host'" ||
+	fail "new host address not routed"
+pass "host-routes adds a route for a new host address"
+ip addr del 172.30.9.9/32 dev hostif
+wait_for 5 sh -c "! '$PSWCTL' show psw0 routes | grep -q '^172.30.9.9/32'" ||
+	fail "deleted host address still routed"
+pass "host-routes removes it with the address"
+expect "host-routes off" "$PSWCTL" switch set psw0 host-routes off
+expect_eq "no host routes when off" "" "$("$PSWCTL" show psw0 routes | grep 'proto host-address')"
+expect_fail "pod1 cannot reach the host without host routes" "100% packet loss" \
+	ip netns exec pod1 ping -c 1 -W 1 172.30.1.2
+expect "host-routes on" "$PSWCTL" switch set psw0 host-routes on
+expect "pod1 reaches the host again" ip netns exec pod1 ping -c 1 -W 2 172.30.1.2
+
+# The switch address can move; pods follow with their gateway.
+expect "switch set address" "$PSWCTL" switch set psw0 address 169.254.2.2
+expect "the switch answers on its new address" sh -c \
+	"ip -n pod1 route add 169.254.2.2 dev eth0 && ip netns exec pod1 ping -c 1 -W 2 169.254.2.2"
+expect_fail "and no more on the old one" "100% packet loss" \
+	ip netns exec pod1 ping -c 1 -W 1 169.254.1.1
