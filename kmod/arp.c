@@ -115,11 +115,15 @@ void psw_arp_input(struct psw_pkt *pkt, struct sk_buff *skb)
 
 	answer = op == ARPOP_REQUEST && psw_arp_answers(pkt, arp->tip, arp->sip);
 
-	/* Learn on the host port and uplinks; pod ports have static neighbors. */
-	if (pkt->in->type != PSW_PORT_POD && !ipv4_is_zeronet(arp->sip) &&
+	/*
+	 * Update what we asked for anywhere; create entries only on the host
+	 * port and uplinks, as pod ports have static neighbors.
+	 */
+	if (!ipv4_is_zeronet(arp->sip) &&
 	    psw_neigh_learn(pkt->sw, pkt->in->index, arp->sip, arp->sha,
-			    answer || (op == ARPOP_REPLY &&
-				       arp->tip == pkt->params->address))) {
+			    pkt->in->type != PSW_PORT_POD &&
+			    (answer || (op == ARPOP_REPLY &&
+					arp->tip == pkt->params->address)))) {
 		psw_count(pkt->sw->counters, PSW_C_ARP_LEARNED);
 		psw_trace(pkt, "  learned %pI4 is %pM on sw_if %u\n",
 			  &arp->sip, arp->sha, pkt->in->index);
