@@ -75,6 +75,11 @@ wait_for() {
 # Leave the VM as the test found it. Netns deletion is asynchronous, so
 # the host ends of veths and the test's devices are deleted here first.
 psw_cleanup() {
+	psw_clear_topology
+	psw_unload
+}
+
+psw_clear_topology() {
 	local ns dev
 	for dev in $(ip -o link show type veth | awk -F'[:@]' '{print $2}') \
 		$(ip -o link show type dummy | awk -F'[:@]' '{print $2}') \
@@ -84,7 +89,6 @@ psw_cleanup() {
 	for ns in $(ip netns list | awk '{print $1}'); do
 		ip netns del "$ns"
 	done
-	psw_unload
 }
 
 # The reference topology's pieces (shared/reference/HOST_TO_POD.md).
