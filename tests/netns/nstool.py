@@ -4,7 +4,8 @@
   nstool.py echo-server ADDR PORT            TCP and UDP echo, forever
   nstool.py tcp-echo ADDR PORT NBYTES        connect, send, expect it back
   nstool.py udp-mesh PORT NS=ADDR ...        all-pairs UDP reachability
-  nstool.py genl CASE                        raw genetlink requests (bad input)
+  nstool.py genl CMD ATTRS                   one raw podswitch request;
+                                             prints OK or ERR errno message
 
 Sockets are opened inside network namespaces with setns(2) from one
 process (Python 3.11 has no os.setns: ctypes).
@@ -132,12 +133,93 @@ def udp_mesh(port, pods):
     print(f"udp-mesh: all {len(want)} pairs reachable")
 
 
+# --- raw generic netlink, for requests pswctl would refuse to build ---
+
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLMSG_ERROR = 2
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 16, 3, 1, 2
+NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG = 11, 1
+NLA_F_NESTED = 0x8000
+
+
+def u8(v):
+    return struct.pack("B", v)
+
+
+def u32(v):
+    return struct.pack("=I", v)
+
+
+def ip(a):
+    return socket.inet_aton(a)
+
+
+def nla(t, payload):
+    if isinstance(payload, str):
+        payload = payload.encode() + b"\0"
+    elif isinstance(payload, list):
+        t |= NLA_F_NESTED
+        payload = b"".join(nla(*a) for a in payload)
+    hdr = struct.pack("=HH", 4 + len(payload), t)
+    return hdr + payload + b"\0" * ((4 - len(payload) % 4) % 4)
+
+
+def genl_request(sock, family, cmd, attrs, seq):
+    body = struct.pack("BBH", cmd, 1, 0) + b"".join(nla(*a) for a in attrs)
+    msg = struct.pack("=IHHII", 16 + len(body), family, NLM_F_REQUEST | NLM_F_ACK,
+                      seq, 0) + body
+    sock.send(msg)
+    while True:
+        data = sock.recv(65536)
+        off = 0
+        while off < len(data):
+            length, mtype, flags, rseq, _ = struct.unpack_from("=IHHII", data, off)
+            if mtype == NLMSG_ERROR and rseq == seq:
+                err = struct.unpack_from("=i", data, off + 16)[0]
+                text = ""
+                # TLVs follow the error and the echoed request header
+                # (capped: header only).
+                inner = struct.unpack_from("=I", data, off + 20)[0]
+                pos = off + 20 + (16 if flags & 0x100 else inner)
+                while pos + 4 <= off + length:
+                    alen, atype = struct.unpack_from("=HH", data, pos)
+                    if alen < 4:
+                        break
+                    if atype == NLMSGERR_ATTR_MSG:
+                        text = data[pos + 4:pos + alen].split(b"\0")[0].decode()
+                    pos += (alen + 3) & ~3
+                return -err, text
+            off += (length + 3) & ~3
+
+
+def genl(cmd, attrs):
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+    sock.setsockopt(270, NETLINK_EXT_ACK, 1)
+    sock.bind((0, 0))
+    # Resolve the family id through the controller.
+    body = struct.pack("BBH", CTRL_CMD_GETFAMILY, 1, 0) + nla(CTRL_ATTR_FAMILY_NAME, "podswitch")
+    sock.send(struct.pack("=IHHII", 16 + len(body), GENL_ID_CTRL, NLM_F_REQUEST, 1, 0) + body)
+    data = sock.recv(65536)
+    pos, family = 20, None
+    while pos + 4 <= len(data):
+        alen, atype = struct.unpack_from("=HH", data, pos)
+        if atype == CTRL_ATTR_FAMILY_ID:
+            family = struct.unpack_from("=H", data, pos + 4)[0]
+        pos += (alen + 3) & ~3
+    if family is None:
+        sys.exit("genl: no podswitch family")
+    err, text = genl_request(sock, family, int(cmd), eval(attrs), 2)
+    print("OK" if err == 0 else f"ERR {os.strerror(err)}: {text}")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "echo-server":
         echo_server(*args)
     elif cmd == "tcp-echo":
         tcp_echo(*args)
+    elif cmd == "genl":
+        genl(args[0], args[1])
     elif cmd == "udp-mesh":
         udp_mesh(args[0], args[1:])
     else:

@@ -1,0 +1,96 @@
+#!/bin/bash
+# Bad input from netlink and from the command line: a clear error, and
+# nothing changed. Raw requests (nstool.py genl) reach the kernel's own
+# checks where pswctl would refuse to build the request.
+. "$(dirname "$0")/lib.sh"
+trap psw_cleanup EXIT
+psw_load
+mkswitch psw0
+mkswitch psw1
+mkpod pod1 10.1.1.6
+ip link add veth-x type veth peer name veth-y
+ip link set veth-x up
+
+# genl CMD ATTRS: commands and attributes by number (uapi/linux/podswitch.h).
+SET_SWITCH=2 NEW_PORT=3 DEL_PORT=4 NEW_ROUTE=6 TRACE_ADD=12
+genl() { $NSTOOL genl "$@"; }
+lo=$(cat /sys/class/net/lo/ifindex)
+vx=$(cat /sys/class/net/veth-x/ifindex)
+
+state() {
+	"$PSWCTL" show psw0 ports | grep '^sw_if'
+	"$PSWCTL" show psw0 routes
+	"$PSWCTL" show psw0
+}
+before=$(state)
+
+# expect_genl DESCRIPTION PATTERN CMD ATTRS
+expect_genl() {
+	local out
+	out=$(genl "$3" "$4")
+	echo "$out" | grep -Eq -- "^ERR .*$2" || fail "$1: got '$out'"
+	pass "$1"
+}
+
+expect_genl "unknown switch" "No such device: no such switch" $SET_SWITCH '[(2, "nope")]'
+expect_genl "no switch named" "PSW_A_IFINDEX or PSW_A_IFNAME required" $SET_SWITCH '[]'
+expect_genl "not a switch" "not a podswitch" $SET_SWITCH '[(2, "lo")]'
+expect_genl "port nest missing" "PSW_A_PORT required" $NEW_PORT '[(2, "psw0")]'
+expect_genl "port ifindex missing" "PSW_PORT_A_IFINDEX required" $NEW_PORT '[(2, "psw0"), (7, [(4, u8(1))])]'
+expect_genl "unknown port device" "no such device" $NEW_PORT '[(2, "psw0"), (7, [(1, u32(99999))])]'
+expect_genl "loopback as a port" "not an Ethernet device" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($lo))])]"
+expect_genl "a switch as a port" "a switch cannot be a port" $NEW_PORT \
+	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/psw1/ifindex)))])]"
+expect_genl "bad port type" "out of range|Invalid" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), (4, u8(9))])]"
+expect_genl "nine pod addresses" "too many pod addresses" $NEW_PORT \
+	"[(2, \"psw0\"), (7, [(1, u32($vx)), (6, [(1, ip('10.2.0.%d' % i)) for i in range(1, 10)])])]"
+expect_genl "short MAC" "out of range|Invalid" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), (5, b'abc')])]"
+expect_genl "not a port of this switch" "not a port of this switch" $DEL_PORT "[(2, \"psw0\"), (7, [(1, u32($lo))])]"
+expect_genl "the host port cannot be deleted" "goes only with the switch" $DEL_PORT \
+	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/psw0/ifindex)))])]"
+expect_genl "prefix length 33" "out of range|Invalid" $NEW_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0")), (2, u8(33)), (3, u8(3))])]'
+expect_genl "route type missing" "PSW_ROUTE_A_TYPE required" $NEW_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0")), (2, u8(8))])]'
+expect_genl "via without gateway" "PSW_ROUTE_A_GATEWAY required" $NEW_ROUTE \
+	"[(2, \"psw0\"), (8, [(1, ip('10.0.0.0')), (2, u8(8)), (3, u8(2)), (4, u32($vx))])]"
+expect_genl "trace count too big" "out of range|Invalid" $TRACE_ADD '[(2, "psw0"), (10, u32(100000))]'
+expect_genl "over-long switch name" "Invalid|long" $SET_SWITCH '[(2, "x" * 40)]'
+expect_genl "multicast switch MAC" "unicast" $SET_SWITCH '[(2, "psw0"), (3, bytes([1, 0, 0x5e, 0, 0, 1]))]'
+expect_genl "switch address 0.0.0.0" "unicast IPv4" $SET_SWITCH '[(2, "psw0"), (4, ip("0.0.0.0"))]'
+expect_genl "read-only attribute" "Invalid|reject|attribute" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), (3, u32(5))])]"
+
+expect_fail "pswctl: bad prefix" "host bits set" "$PSWCTL" route add psw0 10.1.1.1/24 drop
+expect_fail "pswctl: malformed prefix" "bad prefix" "$PSWCTL" route add psw0 10.1.1/24 drop
+expect_fail "pswctl: unknown port in a route" "not a port of this switch" \
+	"$PSWCTL" route add psw0 10.2.0.0/16 dev veth-x
+expect_fail "pswctl: unknown device" "no such device" "$PSWCTL" port add psw0 dev nosuchdev
+expect_fail "pswctl: port already on another switch" "already a port of another switch" \
+	"$PSWCTL" port add psw1 dev veth-pod1
+expect_fail "pswctl: port already on this switch" "already a port of this switch" \
+	"$PSWCTL" port add psw0 dev veth-pod1
+expect_fail "pswctl: pod address already taken" "already belongs to another port" \
+	"$PSWCTL" port add psw0 dev veth-x ip 10.1.1.6
+expect_fail "pswctl: multicast pod address" "unicast" \
+	"$PSWCTL" port add psw0 dev veth-x ip 10.1.1.8,224.0.0.1
+expect_fail "pswctl: same static route twice" "exists" sh -c \
+	"'$PSWCTL' route add psw0 10.3.0.0/16 drop && '$PSWCTL' route add psw0 10.3.0.0/16 drop"
+"$PSWCTL" route del psw0 10.3.0.0/16
+expect_fail "pswctl: delete a missing route" "no static route" "$PSWCTL" route del psw0 10.4.0.0/16
+expect_fail "pswctl: delete a missing neighbor" "no such neighbor" \
+	"$PSWCTL" neigh del psw0 10.9.9.9 dev veth-pod1
+expect_fail "pswctl: bad MAC" "bad MAC" "$PSWCTL" switch set psw0 mac 00:11:22
+expect_fail "pswctl: unknown command" "unknown command" "$PSWCTL" frobnicate
+expect_fail "pswctl: batch stops at the first error" "cmds:2: command failed" \
+	sh -c "printf 'route add psw0 10.5.0.0/16 drop\nroute add psw0 10.5.0.1/16 drop\nroute add psw0 10.6.0.0/16 drop\n' >/tmp/cmds && cd /tmp && '$PSWCTL' -b cmds"
+expect_eq "the batch's first command applied, the third not" "10.5.0.0/16 drop proto static" \
+	"$("$PSWCTL" show psw0 routes | grep -E '^10\.[56]\.')"
+"$PSWCTL" route del psw0 10.5.0.0/16
+
+# Without CAP_NET_ADMIN: reads work, changes are refused.
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
+expect "an unprivileged user reads" nobody "$PSWCTL" show psw0 ports
+expect_fail "an unprivileged user cannot add routes" "Operation not permitted" \
+	nobody "$PSWCTL" route add psw0 10.7.0.0/16 drop
+expect_fail "an unprivileged user cannot arm a trace" "Operation not permitted" \
+	nobody "$PSWCTL" trace psw0 add 5
+
+expect_eq "nothing was changed by what was refused" "$before" "$(state)"
