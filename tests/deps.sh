@@ -9,7 +9,7 @@ pkgs=(
 	libmnl-dev
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
-	iproute2 iputils-ping traceroute netcat-openbsd iperf3 nftables
+	iproute2 iputils-ping traceroute netcat-openbsd iperf3 nftables ethtool
 	procps python3
 )
 

@@ -1,0 +1,28 @@
+#!/bin/bash
+# A packet bigger than the output port's MTU with DF set gets ICMP
+# fragmentation needed from the switch, and path MTU discovery works end
+# to end: TCP from pod1 to pod2 behind a 1400-byte port.
+. "$(dirname "$0")/lib.sh"
+trap psw_cleanup EXIT
+psw_load
+mkswitch psw0
+mkpod pod1 10.1.1.6
+mkpod pod2 10.1.1.7
+ip link set veth-pod2 mtu 1400
+ip -n pod2 link set eth0 mtu 1400
+ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 8080 &
+wait_listen pod2 8080
+
+expect "1372-byte payload fits" ip netns exec pod1 ping -c 1 -W 2 -M do -s 1372 10.1.1.7
+out=$(ip netns exec pod1 ping -c 1 -W 2 -M do -s 1400 10.1.1.7 2>&1)
+echo "$out" | grep -q "From 169.254.1.1 icmp_seq=1 Frag needed and DF set (mtu = 1400)" ||
+	fail "frag needed from the switch: $out"
+pass "too big with DF: frag needed (mtu = 1400) from the switch"
+expect "pod1 learned the path MTU" sh -c \
+	"ip -n pod1 route get 10.1.1.7 | grep -q 'mtu 1400'"
+ip -n pod1 route flush cache
+expect "TCP pod1 -> pod2 discovers the path MTU (1 MB echoed)" \
+	ip netns exec pod1 $NSTOOL tcp-echo 10.1.1.7 8080 1000000
+errs=$("$PSWCTL" show psw0 errors)
+echo "$errs" | grep -Eq '^ +[1-9][0-9]* +ip4-rewrite +too big, DF set$' || fail "counted: $errs"
+pass "too-big packets counted"
