@@ -6,11 +6,37 @@
 
 #include "counters.h"
 
+#include <kunit/visibility.h>
+
 const struct psw_counter_info psw_counter_info[PSW_C_MAX] = {
-#define PSW_COUNTER_INFO(sym, n, r, d) [PSW_C_##sym] = { .node = n, .reason = r, .drop = d },
-	PSW_COUNTERS(PSW_COUNTER_INFO)
-#undef PSW_COUNTER_INFO
+	[PSW_C_IN_NOT_IP] = { "input", "not IPv4 or ARP", SKB_DROP_REASON_UNHANDLED_PROTO },
+	[PSW_C_IN_OTHERHOST] = { "input", "frame not for the switch", SKB_DROP_REASON_OTHERHOST },
+	[PSW_C_IN_NOMEM] = { "input", "out of memory", SKB_DROP_REASON_NOMEM },
+	[PSW_C_ARP_BAD] = { "input", "malformed ARP", SKB_DROP_REASON_HDR_TRUNC },
+	[PSW_C_ARP_REPLIED] = { "input", "ARP requests answered", 0 },
+	[PSW_C_ARP_LEARNED] = { "input", "ARP neighbors learned", 0 },
+	[PSW_C_ARP_IGNORED] = { "input", "ARP not for the switch", 0 },
+	[PSW_C_IP_HDR] = { "ip4-input", "bad IPv4 header", SKB_DROP_REASON_IP_INHDR },
+	[PSW_C_IP_LEN] = { "ip4-input", "bad IPv4 length", SKB_DROP_REASON_PKT_TOO_SMALL },
+	[PSW_C_IP_CSUM] = { "ip4-input", "bad IPv4 header checksum", SKB_DROP_REASON_IP_CSUM },
+	[PSW_C_IP_SPOOF] = { "ip4-input", "spoofed source address", SKB_DROP_REASON_IP_RPFILTER },
+	[PSW_C_IP_BADSRC] = { "ip4-input", "martian source address", SKB_DROP_REASON_IP_INADDRERRORS },
+	[PSW_C_LK_NOROUTE] = { "ip4-lookup", "no route", SKB_DROP_REASON_IP_OUTNOROUTES },
+	[PSW_C_LK_DROP] = { "ip4-lookup", "drop route", SKB_DROP_REASON_IP_OUTNOROUTES },
+	[PSW_C_LK_NOPORT] = { "ip4-lookup", "output port gone", SKB_DROP_REASON_IP_OUTNOROUTES },
+	[PSW_C_LOC_ECHO] = { "ip4-local", "echo requests answered", 0 },
+	[PSW_C_LOC_OTHER] = { "ip4-local", "not an echo request", SKB_DROP_REASON_IP_NOPROTO },
+	[PSW_C_RW_TTL] = { "ip4-rewrite", "ttl expired", SKB_DROP_REASON_NOT_SPECIFIED },
+	[PSW_C_RW_TOOBIG] = { "ip4-rewrite", "too big, DF set", SKB_DROP_REASON_PKT_TOO_BIG },
+	[PSW_C_RW_NOFRAG] = { "ip4-rewrite", "too big, cannot fragment", SKB_DROP_REASON_PKT_TOO_BIG },
+	[PSW_C_ICMP_SENT] = { "ip4-rewrite", "ICMP errors sent", 0 },
+	[PSW_C_OUT_QFULL] = { "output", "neighbor queue full", SKB_DROP_REASON_NEIGH_QUEUEFULL },
+	[PSW_C_OUT_UNRES] = { "output", "neighbor unresolved", SKB_DROP_REASON_NEIGH_FAILED },
+	[PSW_C_OUT_NONEIGH] = { "output", "neighbor table full", SKB_DROP_REASON_NEIGH_CREATEFAIL },
+	[PSW_C_OUT_DOWN] = { "output", "port down", SKB_DROP_REASON_DEV_READY },
+	[PSW_C_OUT_GONE] = { "output", "port gone", SKB_DROP_REASON_NEIGH_DEAD },
 };
+EXPORT_SYMBOL_IF_KUNIT(psw_counter_info);
 
 void psw_counters_sum(struct psw_counters __percpu *c, u64 *sum)
 {

@@ -6,47 +6,40 @@
 #include <linux/u64_stats_sync.h>
 #include <net/dropreason.h>
 
-/*
- * Per-node counters, VPP's `show errors`: (symbol, node, reason, the
- * kfree_skb_reason() of a drop, or 0 for a counter that is not a drop).
- */
-#define PSW_COUNTERS(X)								\
-	X(IN_NOT_IP,	"input", "not IPv4 or ARP", SKB_DROP_REASON_UNHANDLED_PROTO) \
-	X(IN_RUNT,	"input", "runt frame", SKB_DROP_REASON_PKT_TOO_SMALL)	\
-	X(IN_OTHERHOST,	"input", "frame not for the switch", SKB_DROP_REASON_OTHERHOST) \
-	X(IN_NOMEM,	"input", "out of memory", SKB_DROP_REASON_NOMEM)	\
-	X(ARP_BAD,	"input", "malformed ARP", SKB_DROP_REASON_HDR_TRUNC)	\
-	X(ARP_REPLIED,	"input", "ARP requests answered", 0)			\
-	X(ARP_LEARNED,	"input", "ARP neighbors learned", 0)			\
-	X(ARP_IGNORED,	"input", "ARP not for the switch", 0)			\
-	X(IP_HDR,	"ip4-input", "bad IPv4 header", SKB_DROP_REASON_IP_INHDR) \
-	X(IP_LEN,	"ip4-input", "bad IPv4 length", SKB_DROP_REASON_PKT_TOO_SMALL) \
-	X(IP_CSUM,	"ip4-input", "bad IPv4 header checksum", SKB_DROP_REASON_IP_CSUM) \
-	X(IP_SPOOF,	"ip4-input", "spoofed source address", SKB_DROP_REASON_IP_RPFILTER) \
-	X(IP_BADSRC,	"ip4-input", "martian source address", SKB_DROP_REASON_IP_INADDRERRORS) \
-	X(LK_NOROUTE,	"ip4-lookup", "no route", SKB_DROP_REASON_IP_OUTNOROUTES) \
-	X(LK_DROP,	"ip4-lookup", "drop route", SKB_DROP_REASON_IP_OUTNOROUTES) \
-	X(LK_NOPORT,	"ip4-lookup", "output port gone", SKB_DROP_REASON_IP_OUTNOROUTES) \
-	X(LOC_ECHO,	"ip4-local", "echo requests answered", 0)		\
-	X(LOC_OTHER,	"ip4-local", "not an echo request", SKB_DROP_REASON_IP_NOPROTO) \
-	X(RW_TTL,	"ip4-rewrite", "ttl expired", SKB_DROP_REASON_NOT_SPECIFIED) \
-	X(RW_TOOBIG,	"ip4-rewrite", "too big, DF set", SKB_DROP_REASON_PKT_TOO_BIG) \
-	X(RW_FRAG,	"ip4-rewrite", "too big, fragmented", 0)		\
-	X(RW_FRAGFAIL,	"ip4-rewrite", "fragmentation failed", SKB_DROP_REASON_NOMEM) \
-	X(ICMP_SENT,	"ip4-rewrite", "ICMP errors sent", 0)			\
-	X(OUT_QFULL,	"output", "neighbor queue full", SKB_DROP_REASON_NEIGH_QUEUEFULL) \
-	X(OUT_UNRES,	"output", "neighbor unresolved", SKB_DROP_REASON_NEIGH_FAILED) \
-	X(OUT_NONEIGH,	"output", "neighbor table full", SKB_DROP_REASON_NEIGH_CREATEFAIL) \
-	X(OUT_DOWN,	"output", "port down", SKB_DROP_REASON_DEV_READY)	\
-	X(OUT_GONE,	"output", "port gone", SKB_DROP_REASON_NEIGH_DEAD)
-
+/* Per-node counters, VPP's `show errors`; psw_counter_info names each. */
 enum psw_counter {
-#define PSW_COUNTER_ENUM(sym, node, reason, drop) PSW_C_##sym,
-	PSW_COUNTERS(PSW_COUNTER_ENUM)
-#undef PSW_COUNTER_ENUM
+	PSW_C_IN_NOT_IP,
+	PSW_C_IN_OTHERHOST,
+	PSW_C_IN_NOMEM,
+	PSW_C_ARP_BAD,
+	PSW_C_ARP_REPLIED,
+	PSW_C_ARP_LEARNED,
+	PSW_C_ARP_IGNORED,
+	PSW_C_IP_HDR,
+	PSW_C_IP_LEN,
+	PSW_C_IP_CSUM,
+	PSW_C_IP_SPOOF,
+	PSW_C_IP_BADSRC,
+	PSW_C_LK_NOROUTE,
+	PSW_C_LK_DROP,
+	PSW_C_LK_NOPORT,
+	PSW_C_LOC_ECHO,
+	PSW_C_LOC_OTHER,
+	PSW_C_RW_TTL,
+	PSW_C_RW_TOOBIG,
+	PSW_C_RW_NOFRAG,
+	PSW_C_ICMP_SENT,
+	PSW_C_OUT_QFULL,
+	PSW_C_OUT_UNRES,
+	PSW_C_OUT_NONEIGH,
+	PSW_C_OUT_DOWN,
+	PSW_C_OUT_GONE,
 	PSW_C_MAX
 };
 
+/* The node a counter belongs to, its reason, and the kfree_skb_reason()
+ * of a drop (0 for a counter that is not a drop).
+ */
 struct psw_counter_info {
 	const char *node;
 	const char *reason;

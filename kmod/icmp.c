@@ -10,6 +10,7 @@
 #include "port.h"
 #include "switch.h"
 
+#include <kunit/visibility.h>
 #include <linux/icmp.h>
 #include <linux/ip.h>
 #include <net/checksum.h>
@@ -92,19 +93,16 @@ void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
 			 htons(ETH_P_IP), NULL);
 }
 
-void psw_icmp_echo_reply(struct psw_pkt *pkt, struct sk_buff *skb)
+/* Turn the echo request in @skb (data at the IP header) into its reply. */
+int psw_icmp_echo_to_reply(struct sk_buff *skb)
 {
 	unsigned int ihl = ip_hdr(skb)->ihl * 4;
-	u8 src_mac[ETH_ALEN];
 	struct icmphdr *ih;
 	struct iphdr *iph;
 	__be32 addr;
 
-	if (skb_ensure_writable(skb, ihl + sizeof(*ih)) || skb_is_gso(skb)) {
-		psw_drop(pkt, skb, PSW_C_IN_NOMEM);
-		return;
-	}
-	ether_addr_copy(src_mac, eth_hdr(skb)->h_source);
+	if (skb_is_gso(skb) || skb_ensure_writable(skb, ihl + sizeof(*ih)))
+		return -ENOMEM;
 	iph = ip_hdr(skb);
 	ih = (void *)iph + ihl;
 	/* Only the type changes: adjust the checksum for it. */
@@ -116,6 +114,19 @@ void psw_icmp_echo_reply(struct psw_pkt *pkt, struct sk_buff *skb)
 	iph->ttl = 64;
 	ip_send_check(iph);
 	skb->ip_summed = CHECKSUM_NONE;
-	psw_trace(pkt, "  echo reply to %pI4\n", &addr);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_icmp_echo_to_reply);
+
+void psw_icmp_echo_reply(struct psw_pkt *pkt, struct sk_buff *skb)
+{
+	u8 src_mac[ETH_ALEN];
+
+	ether_addr_copy(src_mac, eth_hdr(skb)->h_source);
+	if (psw_icmp_echo_to_reply(skb)) {
+		psw_drop(pkt, skb, PSW_C_IN_NOMEM);
+		return;
+	}
+	psw_trace(pkt, "  echo reply to %pI4\n", &ip_hdr(skb)->daddr);
 	psw_output_frame(pkt->sw, pkt->in, skb, src_mac, htons(ETH_P_IP), pkt->tr);
 }

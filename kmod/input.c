@@ -56,12 +56,14 @@ static void psw_input_learn_pod_mac(struct psw_pkt *pkt, const struct ethhdr *et
 	struct psw_switch *sw = pkt->sw;
 	unsigned int a;
 
+	/* Pairs with the release below: a known MAC is a complete one. */
 	if (likely(smp_load_acquire(&port->mac_known)) ||
 	    !is_valid_ether_addr(eth->h_source))
 		return;
 	spin_lock(&sw->neigh.lock);
 	if (!port->mac_known) {
 		ether_addr_copy(port->pod_mac, eth->h_source);
+		/* Readers that see mac_known see the whole MAC. */
 		smp_store_release(&port->mac_known, true);
 	}
 	spin_unlock(&sw->neigh.lock);

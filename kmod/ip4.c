@@ -234,7 +234,7 @@ static void psw_ip4_rewrite(struct psw_pkt *pkt, struct sk_buff *skb)
 		}
 		psw_trace(pkt, "ip4-rewrite: %u bytes over mtu %u, cannot fragment\n",
 			  skb->len, mtu);
-		psw_drop(pkt, skb, PSW_C_RW_FRAGFAIL);
+		psw_drop(pkt, skb, PSW_C_RW_NOFRAG);
 		return;
 	}
 	if (skb_ensure_writable(skb, sizeof(*iph))) {

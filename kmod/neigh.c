@@ -17,6 +17,7 @@
 
 #include <uapi/linux/podswitch.h>
 
+#include <kunit/visibility.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 
@@ -40,6 +41,7 @@ struct psw_neigh *psw_neigh_lookup(struct psw_switch *sw, u16 port, __be32 addr)
 			return n;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_neigh_lookup);
 
 /*
  * A packet waiting for resolution keeps its trace record in skb->cb, so
@@ -178,6 +180,7 @@ int psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
 {
 	return __psw_neigh_set(sw, port, addr, mac, state, false);
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_neigh_set);
 
 /*
  * ARP taught us @addr is at @mac on @port: update an entry there is (but
@@ -190,6 +193,7 @@ bool psw_neigh_learn(struct psw_switch *sw, u16 port, __be32 addr,
 		return false;
 	return __psw_neigh_set(sw, port, addr, mac, PSW_NEIGH_REACHABLE, true) == 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_neigh_learn);
 
 int psw_neigh_del(struct psw_switch *sw, u16 port, __be32 addr)
 {
@@ -205,6 +209,7 @@ int psw_neigh_del(struct psw_switch *sw, u16 port, __be32 addr)
 	spin_unlock_bh(&sw->neigh.lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_neigh_del);
 
 static void psw_neigh_flush(struct psw_switch *sw, int port)
 {
@@ -289,21 +294,19 @@ void psw_neigh_resolve_and_send(struct psw_pkt *pkt, struct sk_buff *skb)
 		psw_arp_request(sw, pkt->out, pkt->nexthop);
 }
 
-struct psw_arp_target {
-	u16 port;
-	__be32 addr;
-};
-
-static void psw_neigh_gc(struct work_struct *work)
+/*
+ * Age the table as of @now: forget what could not be resolved or was not
+ * confirmed for too long, mark unconfirmed entries stale, and collect up
+ * to @max unresolved neighbors due for another ARP request in @ask.
+ * Returns how many were collected.
+ */
+unsigned int psw_neigh_age(struct psw_switch *sw, unsigned long now,
+			   struct psw_arp_target *ask, unsigned int max)
 {
-	struct psw_neigh_table *t = container_of(to_delayed_work(work),
-						 struct psw_neigh_table, gc);
-	struct psw_switch *sw = container_of(t, struct psw_switch, neigh);
-	struct psw_arp_target ask[PSW_GC_ARP_BATCH];
-	unsigned long now = jiffies;
+	struct psw_neigh_table *t = &sw->neigh;
 	struct hlist_node *tmp;
 	struct psw_neigh *n;
-	unsigned int b, nask = 0, i;
+	unsigned int b, nask = 0;
 
 	spin_lock_bh(&t->lock);
 	for (b = 0; b < PSW_NEIGH_BUCKETS; b++) {
@@ -315,7 +318,7 @@ static void psw_neigh_gc(struct work_struct *work)
 				if (time_after(now, n->confirmed +
 					       msecs_to_jiffies(PSW_NEIGH_RESOLVE_MS))) {
 					psw_neigh_free(sw, n, PSW_C_OUT_UNRES);
-				} else if (nask < PSW_GC_ARP_BATCH &&
+				} else if (nask < max &&
 					   time_after_eq(now, n->probed +
 							 msecs_to_jiffies(PSW_NEIGH_RETRANS_MS))) {
 					n->probed = now;
@@ -334,7 +337,19 @@ static void psw_neigh_gc(struct work_struct *work)
 		}
 	}
 	spin_unlock_bh(&t->lock);
+	return nask;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_neigh_age);
 
+static void psw_neigh_gc(struct work_struct *work)
+{
+	struct psw_neigh_table *t = container_of(to_delayed_work(work),
+						 struct psw_neigh_table, gc);
+	struct psw_switch *sw = container_of(t, struct psw_switch, neigh);
+	struct psw_arp_target ask[PSW_GC_ARP_BATCH];
+	unsigned int i, nask;
+
+	nask = psw_neigh_age(sw, jiffies, ask, PSW_GC_ARP_BATCH);
 	rcu_read_lock();
 	local_bh_disable();
 	for (i = 0; i < nask; i++) {
@@ -361,9 +376,11 @@ void psw_neigh_init(struct psw_switch *sw)
 	INIT_DELAYED_WORK(&t->gc, psw_neigh_gc);
 	schedule_delayed_work(&t->gc, PSW_GC_INTERVAL);
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_neigh_init);
 
 void psw_neigh_uninit(struct psw_switch *sw)
 {
 	cancel_delayed_work_sync(&sw->neigh.gc);
 	psw_neigh_flush(sw, -1);
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_neigh_uninit);

@@ -47,6 +47,11 @@ struct psw_neigh_table {
 	struct hlist_head buckets[PSW_NEIGH_BUCKETS];
 };
 
+struct psw_arp_target {
+	u16 port;
+	__be32 addr;
+};
+
 void psw_neigh_init(struct psw_switch *sw);
 void psw_neigh_uninit(struct psw_switch *sw);
 
@@ -58,5 +63,7 @@ bool psw_neigh_learn(struct psw_switch *sw, u16 port, __be32 addr,
 int psw_neigh_del(struct psw_switch *sw, u16 port, __be32 addr);
 void psw_neigh_flush_port(struct psw_switch *sw, u16 port);
 void psw_neigh_resolve_and_send(struct psw_pkt *pkt, struct sk_buff *skb);
+unsigned int psw_neigh_age(struct psw_switch *sw, unsigned long now,
+			   struct psw_arp_target *ask, unsigned int max);
 
 #endif /* _PSW_NEIGH_H */

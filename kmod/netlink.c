@@ -288,6 +288,7 @@ static int psw_nl_fill_port(struct sk_buff *skb, struct psw_port *port)
 	    nla_put_u32(skb, PSW_PORT_A_INDEX, port->index) ||
 	    nla_put_u8(skb, PSW_PORT_A_TYPE, port->type))
 		goto cancel;
+	/* mac_known is released after the MAC is written (input.c). */
 	if (port->type == PSW_PORT_POD ? smp_load_acquire(&port->mac_known) &&
 	    nla_put(skb, PSW_PORT_A_MAC, ETH_ALEN, port->pod_mac) :
 	    nla_put(skb, PSW_PORT_A_MAC, ETH_ALEN, psw_port_mac(port)))

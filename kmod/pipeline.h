@@ -48,6 +48,7 @@ enum psw_counter psw_ip4_validate(struct sk_buff *skb);
 void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
 		    u8 code, __be32 info);
 void psw_icmp_echo_reply(struct psw_pkt *pkt, struct sk_buff *skb);
+int psw_icmp_echo_to_reply(struct sk_buff *skb);
 /* output.c */
 void psw_output(struct psw_pkt *pkt, struct sk_buff *skb);
 void psw_output_frame(struct psw_switch *sw, struct psw_port *port,

@@ -30,6 +30,7 @@ void psw_trace_init(struct psw_trace *t)
 	t->head = 0;
 	t->count = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_trace_init);
 
 void psw_trace_clear(struct psw_trace *t)
 {
@@ -45,6 +46,7 @@ void psw_trace_clear(struct psw_trace *t)
 	t->count = 0;
 	spin_unlock_bh(&t->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_trace_clear);
 
 int psw_trace_arm(struct psw_trace *t, u32 n)
 {
@@ -56,6 +58,7 @@ int psw_trace_arm(struct psw_trace *t, u32 n)
 	} while (atomic_cmpxchg(&t->armed, old, new) != old);
 	return new;
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_trace_arm);
 
 struct psw_trace_rec *__psw_trace_start(struct psw_trace *t)
 {

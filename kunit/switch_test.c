@@ -115,7 +115,19 @@ static void psw_test_find_index_name_mismatch(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, msg, "PSW_A_IFINDEX and PSW_A_IFNAME name different devices");
 }
 
+/* `pswctl show SWITCH errors` names every counter. */
+static void psw_test_counters_named(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < PSW_C_MAX; i++) {
+		KUNIT_EXPECT_NOT_NULL_MSG(test, psw_counter_info[i].node, "counter %u", i);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, psw_counter_info[i].reason, "counter %u", i);
+	}
+}
+
 static struct kunit_case psw_switch_cases[] = {
+	KUNIT_CASE(psw_test_counters_named),
 	KUNIT_CASE(psw_test_defaults),
 	KUNIT_CASE(psw_test_find_requires_a_name),
 	KUNIT_CASE(psw_test_find_unknown_ifindex),

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ip4-input's header validation, the trace's IPv4 decoding, and the echo
+ * reply's checksum update.
+ */
+#include "kmod/pipeline.h"
+
+#include <kunit/test.h>
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+
+/* The SYN of shared/reference/HOST_TO_POD.md: 172.30.1.2:32966 -> 10.1.1.6:8080. */
+static struct sk_buff *reference_syn(struct kunit *test, unsigned int pad)
+{
+	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);
+	struct tcphdr *th;
+	struct iphdr *iph;
+	u8 *opts;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	th = skb_put_zero(skb, sizeof(*th));
+	opts = skb_put_zero(skb, 20 + pad);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(60);
+	iph->id = htons(0x9e51);
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = htonl(0xac1e0102);
+	iph->daddr = htonl(0x0a010106);
+	ip_send_check(iph);
+	th->source = htons(32966);
+	th->dest = htons(8080);
+	th->seq = htonl(0xe2697e8e);
+	th->doff = 10;
+	th->syn = 1;
+	th->window = htons(29200);
+	th->check = htons(0x3b85);
+	opts[0] = 2;
+	return skb;
+}
+
+static void psw_test_ip4_format_reference(struct kunit *test)
+{
+	struct sk_buff *skb = reference_syn(test, 0);
+	char buf[512];
+
+	psw_ip4_format(buf, sizeof(buf), skb);
+	/* The header checksum is the one VPP printed for the same header. */
+	KUNIT_EXPECT_STREQ(test, buf,
+		"  TCP: 172.30.1.2 -> 10.1.1.6\n"
+		"    tos 0x00, ttl 64, length 60, checksum 0xe443\n"
+		"    fragment id 0x9e51, flags DONT_FRAGMENT\n"
+		"  TCP: 32966 -> 8080\n"
+		"    seq. 0xe2697e8e ack 0x00000000\n"
+		"    flags 0x02 SYN, tcp header: 40 bytes\n"
+		"    window 29200, checksum 0x3b85\n");
+	kfree_skb(skb);
+}
+
+static void psw_test_ip4_format_bounded(struct kunit *test)
+{
+	struct sk_buff *skb = reference_syn(test, 0);
+	char buf[40];
+	int n;
+
+	n = psw_ip4_format(buf, sizeof(buf), skb);
+	KUNIT_EXPECT_LT(test, n, (int)sizeof(buf));
+	KUNIT_EXPECT_EQ(test, strlen(buf), (size_t)n);
+	kfree_skb(skb);
+}
+
+static void psw_test_ip4_validate_good(struct kunit *test)
+{
+	struct sk_buff *skb = reference_syn(test, 6);	/* Ethernet padding */
+
+	KUNIT_EXPECT_EQ(test, psw_ip4_validate(skb), PSW_C_MAX);
+	KUNIT_EXPECT_EQ(test, skb->len, 60u);	/* padding trimmed */
+	kfree_skb(skb);
+}
+
+struct validate_case {
+	const char *what;
+	void (*mangle)(struct sk_buff *skb);
+	enum psw_counter want;
+};
+
+static void bad_version(struct sk_buff *skb) { ip_hdr(skb)->version = 6; ip_send_check(ip_hdr(skb)); }
+static void bad_ihl(struct sk_buff *skb) { ip_hdr(skb)->ihl = 4; }
+static void bad_csum(struct sk_buff *skb) { ip_hdr(skb)->check ^= htons(1); }
+static void too_long(struct sk_buff *skb)
+{
+	ip_hdr(skb)->tot_len = htons(61);
+	ip_send_check(ip_hdr(skb));
+}
+static void too_short(struct sk_buff *skb)
+{
+	ip_hdr(skb)->tot_len = htons(19);
+	ip_send_check(ip_hdr(skb));
+}
+static void truncated(struct sk_buff *skb) { skb_trim(skb, 19); }
+static void options_cut(struct sk_buff *skb)
+{
+	ip_hdr(skb)->ihl = 15;
+	ip_send_check(ip_hdr(skb));
+	skb_trim(skb, 40);
+}
+static void mcast_src(struct sk_buff *skb)
+{
+	ip_hdr(skb)->saddr = htonl(0xe0000001);
+	ip_send_check(ip_hdr(skb));
+}
+static void zero_src(struct sk_buff *skb)
+{
+	ip_hdr(skb)->saddr = 0;
+	ip_send_check(ip_hdr(skb));
+}
+
+static const struct validate_case validate_cases[] = {
+	{ "version 6", bad_version, PSW_C_IP_HDR },
+	{ "IHL 4", bad_ihl, PSW_C_IP_HDR },
+	{ "bad checksum", bad_csum, PSW_C_IP_CSUM },
+	{ "total length past the frame", too_long, PSW_C_IP_LEN },
+	{ "total length under the header", too_short, PSW_C_IP_LEN },
+	{ "frame shorter than a header", truncated, PSW_C_IP_LEN },
+	{ "options past the frame", options_cut, PSW_C_IP_LEN },
+	{ "multicast source", mcast_src, PSW_C_IP_BADSRC },
+	{ "zero source", zero_src, PSW_C_IP_BADSRC },
+};
+
+static void psw_test_ip4_validate_bad(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(validate_cases); i++) {
+		struct sk_buff *skb = reference_syn(test, 0);
+
+		validate_cases[i].mangle(skb);
+		KUNIT_EXPECT_EQ_MSG(test, psw_ip4_validate(skb), validate_cases[i].want,
+				    "%s", validate_cases[i].what);
+		kfree_skb(skb);
+	}
+}
+
+static void psw_test_echo_reply_checksums(struct kunit *test)
+{
+	unsigned int len = sizeof(struct icmphdr) + 56, i;
+	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);
+	struct icmphdr *ih;
+	struct iphdr *iph;
+	u8 *data;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	ih = skb_put_zero(skb, sizeof(*ih));
+	data = skb_put(skb, 56);
+	for (i = 0; i < 56; i++)
+		data[i] = i * 7;
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(sizeof(*iph) + len);
+	iph->ttl = 3;
+	iph->protocol = IPPROTO_ICMP;
+	iph->saddr = htonl(0x0a010106);
+	iph->daddr = htonl(0xa9fe0101);
+	ip_send_check(iph);
+	ih->type = ICMP_ECHO;
+	ih->un.echo.id = htons(0x1234);
+	ih->un.echo.sequence = htons(7);
+	ih->checksum = csum_fold(csum_partial(ih, len, 0));
+
+	KUNIT_ASSERT_EQ(test, psw_icmp_echo_to_reply(skb), 0);
+	iph = ip_hdr(skb);
+	ih = (struct icmphdr *)(iph + 1);
+	KUNIT_EXPECT_EQ(test, ih->type, ICMP_ECHOREPLY);
+	KUNIT_EXPECT_EQ(test, iph->saddr, htonl(0xa9fe0101));
+	KUNIT_EXPECT_EQ(test, iph->daddr, htonl(0x0a010106));
+	KUNIT_EXPECT_EQ(test, iph->ttl, 64);
+	/* Both checksums verify as a full recomputation would. */
+	KUNIT_EXPECT_EQ(test, ip_fast_csum((u8 *)iph, iph->ihl), 0);
+	KUNIT_EXPECT_EQ(test, csum_fold(csum_partial(ih, len, 0)), 0);
+	kfree_skb(skb);
+}
+
+static void psw_test_ttl_decrement_checksum(struct kunit *test)
+{
+	struct sk_buff *skb = reference_syn(test, 0);
+	struct iphdr *iph = ip_hdr(skb);
+	__sum16 incremental;
+
+	ip_decrease_ttl(iph);
+	incremental = iph->check;
+	ip_send_check(iph);
+	KUNIT_EXPECT_EQ(test, iph->ttl, 63);
+	KUNIT_EXPECT_EQ(test, incremental, iph->check);
+	KUNIT_EXPECT_EQ(test, ntohs(iph->check), 0xe543);	/* as in the reference */
+	kfree_skb(skb);
+}
+
+static struct kunit_case psw_ip4_cases[] = {
+	KUNIT_CASE(psw_test_ip4_format_reference),
+	KUNIT_CASE(psw_test_ip4_format_bounded),
+	KUNIT_CASE(psw_test_ip4_validate_good),
+	KUNIT_CASE(psw_test_ip4_validate_bad),
+	KUNIT_CASE(psw_test_echo_reply_checksums),
+	KUNIT_CASE(psw_test_ttl_decrement_checksum),
+	{}
+};
+
+static struct kunit_suite psw_ip4_suite = {
+	.name = "podswitch-ip4",
+	.test_cases = psw_ip4_cases,
+};
+
+kunit_test_suite(psw_ip4_suite);

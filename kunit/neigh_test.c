@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The neighbor table: static vs learned entries, aging, retransmission. */
+#include "kmod/neigh.h"
+#include "kmod/switch.h"
+
+#include <uapi/linux/podswitch.h>
+
+#include <kunit/test.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+static const u8 mac_a[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0xa };
+static const u8 mac_b[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0xb };
+
+static struct psw_switch *test_switch(struct kunit *test)
+{
+	struct psw_switch *sw = kunit_kzalloc(test, sizeof(*sw), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, sw);
+	sw->counters = alloc_percpu(struct psw_counters);
+	KUNIT_ASSERT_NOT_NULL(test, sw->counters);
+	psw_neigh_init(sw);
+	/* The test ages the table itself. */
+	cancel_delayed_work_sync(&sw->neigh.gc);
+	return sw;
+}
+
+static void test_switch_free(struct psw_switch *sw)
+{
+	psw_neigh_uninit(sw);
+	rcu_barrier();
+	free_percpu(sw->counters);
+}
+
+static u8 state_of(struct psw_switch *sw, u16 port, __be32 addr)
+{
+	struct psw_neigh *n;
+	u8 state = 0xff;
+
+	rcu_read_lock();
+	n = psw_neigh_lookup(sw, port, addr);
+	if (n)
+		state = n->state;
+	rcu_read_unlock();
+	return state;
+}
+
+static void backdate(struct psw_switch *sw, u16 port, __be32 addr, unsigned int ms)
+{
+	struct psw_neigh *n;
+
+	spin_lock_bh(&sw->neigh.lock);
+	n = psw_neigh_lookup(sw, port, addr);
+	if (n) {
+		n->confirmed -= msecs_to_jiffies(ms);
+		n->probed -= msecs_to_jiffies(ms);
+	}
+	spin_unlock_bh(&sw->neigh.lock);
+}
+
+static void psw_test_neigh_learning_spares_static(struct kunit *test)
+{
+	struct psw_switch *sw = test_switch(test);
+	__be32 a = htonl(0x0a010106), b = htonl(0xac1e0102);
+	struct psw_neigh *n;
+
+	KUNIT_ASSERT_EQ(test, psw_neigh_set(sw, 1, a, mac_a, PSW_NEIGH_STATIC), 0);
+	/* ARP may not overwrite a static neighbor... */
+	psw_neigh_learn(sw, 1, a, mac_b, true);
+	rcu_read_lock();
+	n = psw_neigh_lookup(sw, 1, a);
+	KUNIT_EXPECT_TRUE(test, n && ether_addr_equal(n->mac, mac_a));
+	rcu_read_unlock();
+	/* ...learns nothing it was not asked about unless told to create... */
+	KUNIT_EXPECT_FALSE(test, psw_neigh_learn(sw, 0, b, mac_b, false));
+	KUNIT_EXPECT_EQ(test, state_of(sw, 0, b), 0xff);
+	/* ...and creates dynamic entries when it answered. */
+	KUNIT_EXPECT_TRUE(test, psw_neigh_learn(sw, 0, b, mac_b, true));
+	KUNIT_EXPECT_EQ(test, state_of(sw, 0, b), PSW_NEIGH_REACHABLE);
+	/* Entries are per port. */
+	KUNIT_EXPECT_EQ(test, state_of(sw, 2, a), 0xff);
+	KUNIT_EXPECT_EQ(test, psw_neigh_del(sw, 1, a), 0);
+	KUNIT_EXPECT_EQ(test, psw_neigh_del(sw, 1, a), -ENOENT);
+	test_switch_free(sw);
+}
+
+static void psw_test_neigh_aging(struct kunit *test)
+{
+	struct psw_switch *sw = test_switch(test);
+	__be32 st = htonl(0x0a010106), dyn = htonl(0xac1e0102), old = htonl(0xac1e0103);
+	struct psw_arp_target ask[4];
+
+	psw_neigh_set(sw, 1, st, mac_a, PSW_NEIGH_STATIC);
+	psw_neigh_learn(sw, 0, dyn, mac_b, true);
+	psw_neigh_learn(sw, 0, old, mac_b, true);
+	backdate(sw, 1, st, 10 * PSW_NEIGH_STALE_MS);
+	backdate(sw, 0, dyn, PSW_NEIGH_REACHABLE_MS + 1000);
+	backdate(sw, 0, old, PSW_NEIGH_STALE_MS + 1000);
+
+	KUNIT_EXPECT_EQ(test, psw_neigh_age(sw, jiffies, ask, ARRAY_SIZE(ask)), 0u);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 1, st), PSW_NEIGH_STATIC);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 0, dyn), PSW_NEIGH_STALE);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 0, old), 0xff);
+	KUNIT_EXPECT_EQ(test, sw->neigh.count, 2u);
+
+	/* A confirmation makes a stale entry reachable again. */
+	psw_neigh_learn(sw, 0, dyn, mac_b, false);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 0, dyn), PSW_NEIGH_REACHABLE);
+	test_switch_free(sw);
+}
+
+static void psw_test_neigh_unresolved(struct kunit *test)
+{
+	struct psw_switch *sw = test_switch(test);
+	__be32 a = htonl(0xac1e0109);
+	struct psw_arp_target ask[4];
+
+	KUNIT_ASSERT_EQ(test, psw_neigh_set(sw, 0, a, NULL, PSW_NEIGH_INCOMPLETE), 0);
+	/* Just asked: nothing to retransmit yet. */
+	KUNIT_EXPECT_EQ(test, psw_neigh_age(sw, jiffies, ask, ARRAY_SIZE(ask)), 0u);
+	/* A retransmission interval later: ask again. */
+	backdate(sw, 0, a, PSW_NEIGH_RETRANS_MS);
+	KUNIT_ASSERT_EQ(test, psw_neigh_age(sw, jiffies, ask, ARRAY_SIZE(ask)), 1u);
+	KUNIT_EXPECT_EQ(test, ask[0].addr, a);
+	KUNIT_EXPECT_EQ(test, ask[0].port, 0);
+	/* Past the resolution time: forgotten. */
+	backdate(sw, 0, a, PSW_NEIGH_RESOLVE_MS);
+	psw_neigh_age(sw, jiffies, ask, ARRAY_SIZE(ask));
+	KUNIT_EXPECT_EQ(test, state_of(sw, 0, a), 0xff);
+	KUNIT_EXPECT_EQ(test, sw->neigh.count, 0u);
+	test_switch_free(sw);
+}
+
+static struct kunit_case psw_neigh_cases[] = {
+	KUNIT_CASE(psw_test_neigh_learning_spares_static),
+	KUNIT_CASE(psw_test_neigh_aging),
+	KUNIT_CASE(psw_test_neigh_unresolved),
+	{}
+};
+
+static struct kunit_suite psw_neigh_suite = {
+	.name = "podswitch-neigh",
+	.test_cases = psw_neigh_cases,
+};
+
+kunit_test_suite(psw_neigh_suite);
