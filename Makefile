@@ -3,6 +3,7 @@
 #   make                 kmod/podswitch.ko (against KDIR) and ctl/pswctl
 #   make check           the whole test suite, in VMs (see README.md)
 #   make demo            the reference flow in a throwaway VM
+#   make bench           benchmarks against kernel peers, as ratios (bench/)
 #   make install         module into /lib/modules/KVER/extra, pswctl into PREFIX
 #   make dkms-install    register, build and install the module with dkms
 
@@ -12,7 +13,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all module pswctl check demo install uninstall dkms-install dkms-uninstall clean
+.PHONY: all module pswctl check demo bench install uninstall dkms-install dkms-uninstall clean
 
 all: module pswctl
 
@@ -31,6 +32,9 @@ check:
 
 demo:
 	tests/demo
+
+bench:
+	bench/forward
 
 install: all
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" INSTALL_MOD_DIR=extra modules_install

@@ -29,7 +29,7 @@ run "$pswctl" show
 run "$pswctl" show psw0
 run "$pswctl" -j show
 
-step "The server pod: netns pod1, 10.1.1.6, TCP server on 8080"
+step "The server pod: netns pod1, 10.1.1.6, a TCP server on 8080"
 ip netns add pod1
 ip link add veth-pod1 type veth peer name eth0 netns pod1
 ip -n pod1 addr add 10.1.1.6/32 dev eth0
@@ -43,22 +43,49 @@ run ip -n pod1 route
 ip netns exec pod1 python3 -m http.server --bind 10.1.1.6 8080 >/dev/null 2>&1 &
 server=$!
 
+step "The host's address (the reference's 172.30.1.2), on a dummy interface"
+ip link add hostif type dummy
+ip link set hostif up
+run ip addr add 172.30.1.2/24 dev hostif
+
+step "Attach the pod's veth to the switch as a pod port"
+run "$pswctl" port add psw0 dev veth-pod1 ip 10.1.1.6
+run "$pswctl" show psw0 ports
+run "$pswctl" show psw0 routes
+
 step "Route the pod subnet from the host into the switch"
 run ip route add 10.1.0.0/16 dev psw0
 run ip route get 10.1.1.6
 
-step "Connect from the host to 10.1.1.6:8080"
-echo "  (podswitch does not forward yet: pod ports, ARP, routing and the"
-echo "   packet trace arrive with the dataplane core; today the host's"
-echo "   packets enter psw0 and are counted as dropped)"
-run timeout 3 python3 -c '
+step "Trace the next packets, and connect from the host to 10.1.1.6:8080"
+run "$pswctl" trace psw0 add 20
+for i in $(seq 1 100); do
+	ip netns exec pod1 ss -ltnH | grep -q ':8080 ' && break
+	sleep 0.2
+done
+run python3 -c '
 import socket
-s = socket.create_connection(("10.1.1.6", 8080), timeout=2)
-print("connected")' || true
+s = socket.create_connection(("10.1.1.6", 8080), timeout=5)
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+print(s.recv(17).decode().strip())'
+
+step "The host learned the switch MAC for 10.1.1.6 by ARP; the switch learned the host's"
+run ip neigh show dev psw0
+run "$pswctl" show psw0 neigh
+
+step "The SYN and the SYN-ACK, node by node (compare HOST_TO_POD.md)"
+"$pswctl" trace psw0 show >/tmp/trace.txt
+awk 'BEGIN { RS = "Packet [0-9]+\n" } /flags 0x02 SYN,/ { print "SYN:"; print; exit }' /tmp/trace.txt
+awk 'BEGIN { RS = "Packet [0-9]+\n" } /flags 0x12 SYN ACK,/ { print "SYN-ACK:"; print; exit }' /tmp/trace.txt
+
+step "Counters"
+run "$pswctl" show psw0 errors
+run "$pswctl" show psw0 stats
 run ip -s link show psw0
 
 step "Delete the switch, unload the module"
 kill $server 2>/dev/null
+wait 2>/dev/null
 run ip link del psw0
 run rmmod podswitch
 run "$pswctl" show

@@ -115,6 +115,28 @@ mkpod() {
 	"$PSWCTL" port add "$sw" dev "veth-$ns" ip "$addr" || fail "port add $ns"
 }
 
+# mkpods SWITCH NAME=ADDR...: many pods as mkpod makes them, in batches
+# (a process costs a second in the debug VM).
+mkpods() {
+	local sw=$1 spec ns addr
+	shift
+	for spec in "$@"; do
+		ns=${spec%%=*}
+		echo "netns add $ns"
+		echo "link add veth-$ns type veth peer name eth0 netns $ns"
+		echo "link set veth-$ns up"
+	done >/tmp/mkpods.ip
+	ip -batch /tmp/mkpods.ip || fail "mkpods: root netns batch"
+	for spec in "$@"; do
+		ns=${spec%%=*} addr=${spec#*=}
+		printf '%s\n' "addr add $addr/32 dev eth0" "link set lo up" "link set eth0 up" \
+			"route add 169.254.1.1 dev eth0" "route add default via 169.254.1.1 dev eth0" |
+			ip -n "$ns" -batch - || fail "mkpods: $ns"
+		echo "port add $sw dev veth-$ns ip $addr"
+	done >/tmp/mkpods.psw
+	"$PSWCTL" -b /tmp/mkpods.psw || fail "mkpods: port add"
+}
+
 # The host's address in the reference flow, on a dummy interface.
 mkhost() {
 	ip link add hostif type dummy || fail "dummy interface"

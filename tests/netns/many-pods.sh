@@ -6,8 +6,8 @@ psw_load
 mkswitch psw0
 pods=()
 for i in $(seq 1 64); do
-	mkpod "p$i" "10.1.$((i / 100)).$((i % 100 + 10))"
 	pods+=("p$i=10.1.$((i / 100)).$((i % 100 + 10))")
 done
+mkpods psw0 "${pods[@]}"
 expect_eq "64 pod ports and the host port" 65 "$("$PSWCTL" show psw0 ports | grep -c '^sw_if')"
 expect "all 4032 pairs of 64 pods reach each other over UDP" $NSTOOL udp-mesh 7000 "${pods[@]}"
