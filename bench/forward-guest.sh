@@ -17,14 +17,7 @@ mkpod pod2 10.1.1.7
 sysctl -qw net.ipv4.ip_forward=1
 for p in "pod3 10.2.1.6" "pod4 10.2.1.7"; do
 	set -- $p
-	ip netns add "$1"
-	ip link add "veth-$1" type veth peer name eth0 netns "$1"
-	ip -n "$1" addr add "$2/32" dev eth0
-	ip -n "$1" link set lo up
-	ip -n "$1" link set eth0 up
-	ip -n "$1" route add 169.254.1.1 dev eth0
-	ip -n "$1" route add default via 169.254.1.1 dev eth0
-	ip link set "veth-$1" up
+	podns "$1" "$2"
 	sysctl -qw "net.ipv4.conf.veth-$1.proxy_arp=1"
 	ip route add "$2/32" dev "veth-$1"
 done

@@ -20,13 +20,16 @@ static const char *const states[] = {
 	[PSW_NEIGH_INCOMPLETE] = "INCOMPLETE",
 };
 
-static void print_neigh(const struct sw *sw, const struct nlmsghdr *nlh)
+static void print_neigh(const struct sw *sw, const struct nlmsghdr *nlh,
+			unsigned int i, void *arg)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1], *nt[PSW_NEIGH_A_MAX + 1];
 	const char *state = "?", *port = "?", *mac = NULL;
 	uint32_t age = 0;
 	uint8_t s;
 
+	(void)i;
+	(void)arg;
 	psw_attrs(nlh, tb, PSW_A_MAX);
 	psw_attrs_nested(tb[PSW_A_NEIGH], nt, PSW_NEIGH_A_MAX);
 	if (!nt[PSW_NEIGH_A_ADDR])
@@ -61,33 +64,7 @@ static void print_neigh(const struct sw *sw, const struct nlmsghdr *nlh)
 
 int show_neigh(const char *name)
 {
-	struct psw_msgs msgs = {};
-	struct psw_nl *nl;
-	struct sw sw;
-	int ret = -1;
-	size_t i;
-
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	sw_req(nl, &sw, PSW_CMD_GET_NEIGH, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &msgs))
-		goto out;
-	if (json)
-		json_open_array(NULL);
-	for (i = 0; i < msgs.n; i++)
-		print_neigh(&sw, msgs.v[i]);
-	if (json) {
-		json_close_array();
-		json_end();
-	}
-	ret = 0;
-out:
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
-	return ret;
+	return sw_dump(name, PSW_CMD_GET_NEIGH, NULL, print_neigh, NULL) < 0 ? -1 : 0;
 }
 
 int cmd_neigh(int argc, char **argv)

@@ -27,14 +27,18 @@ static uint64_t stat(const struct nlattr **st, int a)
 	return st[a] ? mnl_attr_get_u64(st[a]) : 0;
 }
 
-static void print_port(const struct nlmsghdr *nlh, bool stats_only)
+static void print_port(const struct sw *sw, const struct nlmsghdr *nlh,
+		       unsigned int i, void *arg)
 {
+	bool stats_only = *(bool *)arg;
 	const struct nlattr *tb[PSW_A_MAX + 1], *pt[PSW_PORT_A_MAX + 1];
 	const struct nlattr *st[PSW_STATS_A_MAX + 1], *a;
 	const char *name = "?", *type = "?";
 	char addrs[16 * 8 + 1] = "";
 	uint8_t t;
 
+	(void)sw;
+	(void)i;
 	psw_attrs(nlh, tb, PSW_A_MAX);
 	psw_attrs_nested(tb[PSW_A_PORT], pt, PSW_PORT_A_MAX);
 	psw_attrs_nested(pt[PSW_PORT_A_STATS], st, PSW_STATS_A_MAX);
@@ -95,33 +99,7 @@ static void print_port(const struct nlmsghdr *nlh, bool stats_only)
 
 static int dump_ports(const char *name, bool stats_only)
 {
-	struct psw_msgs msgs = {};
-	struct psw_nl *nl;
-	struct sw sw;
-	int ret = -1;
-	size_t i;
-
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	sw_req(nl, &sw, PSW_CMD_GET_PORT, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &msgs))
-		goto out;
-	if (json)
-		json_open_array(NULL);
-	for (i = 0; i < msgs.n; i++)
-		print_port(msgs.v[i], stats_only);
-	if (json) {
-		json_close_array();
-		json_end();
-	}
-	ret = 0;
-out:
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
-	return ret;
+	return sw_dump(name, PSW_CMD_GET_PORT, NULL, print_port, &stats_only) < 0 ? -1 : 0;
 }
 
 int show_ports(const char *name)

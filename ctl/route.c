@@ -19,13 +19,16 @@ static const char *const origins[] = {
 	[PSW_ROUTE_HOSTADDR] = "host-address",
 };
 
-static void print_route(const struct sw *sw, const struct nlmsghdr *nlh)
+static void print_route(const struct sw *sw, const struct nlmsghdr *nlh,
+			unsigned int i, void *arg)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1], *rt[PSW_ROUTE_A_MAX + 1];
 	const char *origin = "?", *port = NULL, *gw = NULL;
 	char prefix[24];
 	uint8_t type, o;
 
+	(void)i;
+	(void)arg;
 	psw_attrs(nlh, tb, PSW_A_MAX);
 	psw_attrs_nested(tb[PSW_A_ROUTE], rt, PSW_ROUTE_A_MAX);
 	if (!rt[PSW_ROUTE_A_DST] || !rt[PSW_ROUTE_A_PREFIXLEN] || !rt[PSW_ROUTE_A_TYPE])
@@ -77,33 +80,7 @@ static void print_route(const struct sw *sw, const struct nlmsghdr *nlh)
 
 int show_routes(const char *name)
 {
-	struct psw_msgs msgs = {};
-	struct psw_nl *nl;
-	struct sw sw;
-	int ret = -1;
-	size_t i;
-
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	sw_req(nl, &sw, PSW_CMD_GET_ROUTE, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &msgs))
-		goto out;
-	if (json)
-		json_open_array(NULL);
-	for (i = 0; i < msgs.n; i++)
-		print_route(&sw, msgs.v[i]);
-	if (json) {
-		json_close_array();
-		json_end();
-	}
-	ret = 0;
-out:
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
-	return ret;
+	return sw_dump(name, PSW_CMD_GET_ROUTE, NULL, print_route, NULL) < 0 ? -1 : 0;
 }
 
 int cmd_route(int argc, char **argv)

@@ -11,6 +11,7 @@
 
 #include "uapi/linux/podswitch.h"
 
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,7 +54,7 @@ static int show_switches(const char *name)
 	int ret = -1;
 	size_t i;
 
-	if (name && strlen(name) >= 16)
+	if (name && strlen(name) >= IF_NAMESIZE)
 		return usage_error("switch name \"%s\" is too long", name);
 	nl = psw_nl_open();
 	if (!nl)

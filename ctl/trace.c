@@ -14,57 +14,35 @@
 #include <stdio.h>
 #include <time.h>
 
-static int trace_show(const struct sw *sw)
+static void print_trace(const struct sw *sw, const struct nlmsghdr *nlh,
+			unsigned int i, void *arg)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1];
-	struct psw_msgs msgs = {};
-	struct psw_nl *nl;
 	char when[32];
 	uint64_t ns;
 	time_t secs;
 	struct tm tm;
-	int ret = -1;
-	size_t i;
 
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	sw_req(nl, sw, PSW_CMD_TRACE_GET, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &msgs))
-		goto out;
-	if (json)
-		json_open_array(NULL);
-	for (i = 0; i < msgs.n; i++) {
-		psw_attrs(msgs.v[i], tb, PSW_A_MAX);
-		if (!tb[PSW_A_TRACE_TEXT])
-			continue;
-		ns = tb[PSW_A_TRACE_TIME_NS] ? mnl_attr_get_u64(tb[PSW_A_TRACE_TIME_NS]) : 0;
-		secs = ns / 1000000000;
-		gmtime_r(&secs, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		if (json) {
-			json_open_object(NULL);
-			json_uint("packet", i + 1);
-			json_uint("seq", tb[PSW_A_TRACE_SEQ] ? mnl_attr_get_u32(tb[PSW_A_TRACE_SEQ]) : 0);
-			json_uint("time_ns", ns);
-			json_string("trace", mnl_attr_get_str(tb[PSW_A_TRACE_TEXT]));
-			json_close_object();
-			continue;
-		}
-		printf("Packet %zu\n\n%s.%06" PRIu64 ":\n%s\n", i + 1, when,
-		       (ns / 1000) % 1000000, mnl_attr_get_str(tb[PSW_A_TRACE_TEXT]));
-	}
+	(void)sw;
+	(void)arg;
+	psw_attrs(nlh, tb, PSW_A_MAX);
+	if (!tb[PSW_A_TRACE_TEXT])
+		return;
+	ns = tb[PSW_A_TRACE_TIME_NS] ? mnl_attr_get_u64(tb[PSW_A_TRACE_TIME_NS]) : 0;
 	if (json) {
-		json_close_array();
-		json_end();
-	} else if (!msgs.n) {
-		printf("No packets in trace buffer\n");
+		json_open_object(NULL);
+		json_uint("packet", i + 1);
+		json_uint("seq", tb[PSW_A_TRACE_SEQ] ? mnl_attr_get_u32(tb[PSW_A_TRACE_SEQ]) : 0);
+		json_uint("time_ns", ns);
+		json_string("trace", mnl_attr_get_str(tb[PSW_A_TRACE_TEXT]));
+		json_close_object();
+		return;
 	}
-	ret = 0;
-out:
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
-	return ret;
+	secs = ns / 1000000000;
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	printf("Packet %u\n\n%s.%06" PRIu64 ":\n%s\n", i + 1, when,
+	       (ns / 1000) % 1000000, mnl_attr_get_str(tb[PSW_A_TRACE_TEXT]));
 }
 
 int cmd_trace(int argc, char **argv)
@@ -83,8 +61,12 @@ int cmd_trace(int argc, char **argv)
 	if (matches(verb, "show") || matches(verb, "clear")) {
 		if (argc)
 			return usage_error("unexpected \"%s\"", argv[0]);
-		if (matches(verb, "show"))
-			return trace_show(&sw);
+		if (matches(verb, "show")) {
+			ret = sw_dump(name, PSW_CMD_TRACE_GET, NULL, print_trace, NULL);
+			if (ret == 0 && !json)
+				printf("No packets in trace buffer\n");
+			return ret < 0 ? -1 : 0;
+		}
 	} else if (matches(verb, "add")) {
 		n = next_arg(&argc, &argv, "packet count");
 		if (!n)
@@ -107,50 +89,32 @@ int cmd_trace(int argc, char **argv)
 	return ret;
 }
 
-int show_errors(const char *name)
+static void print_error(const struct sw *sw, const struct nlmsghdr *nlh,
+			unsigned int i, void *arg)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1];
-	struct psw_msgs msgs = {};
-	struct psw_nl *nl;
-	struct sw sw;
-	int ret = -1;
-	size_t i;
 
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	sw_req(nl, &sw, PSW_CMD_GET_ERRORS, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &msgs))
-		goto out;
-	if (json)
-		json_open_array(NULL);
-	else
-		printf("%12s  %-14s %s\n", "Count", "Node", "Reason");
-	for (i = 0; i < msgs.n; i++) {
-		psw_attrs(msgs.v[i], tb, PSW_A_MAX);
-		if (!tb[PSW_A_ERR_NODE] || !tb[PSW_A_ERR_REASON] || !tb[PSW_A_ERR_COUNT])
-			continue;
-		if (json) {
-			json_open_object(NULL);
-			json_string("node", mnl_attr_get_str(tb[PSW_A_ERR_NODE]));
-			json_string("reason", mnl_attr_get_str(tb[PSW_A_ERR_REASON]));
-			json_uint("count", mnl_attr_get_u64(tb[PSW_A_ERR_COUNT]));
-			json_close_object();
-			continue;
-		}
-		printf("%12" PRIu64 "  %-14s %s\n", mnl_attr_get_u64(tb[PSW_A_ERR_COUNT]),
-		       mnl_attr_get_str(tb[PSW_A_ERR_NODE]),
-		       mnl_attr_get_str(tb[PSW_A_ERR_REASON]));
-	}
+	(void)sw;
+	(void)i;
+	(void)arg;
+	psw_attrs(nlh, tb, PSW_A_MAX);
+	if (!tb[PSW_A_ERR_NODE] || !tb[PSW_A_ERR_REASON] || !tb[PSW_A_ERR_COUNT])
+		return;
 	if (json) {
-		json_close_array();
-		json_end();
+		json_open_object(NULL);
+		json_string("node", mnl_attr_get_str(tb[PSW_A_ERR_NODE]));
+		json_string("reason", mnl_attr_get_str(tb[PSW_A_ERR_REASON]));
+		json_uint("count", mnl_attr_get_u64(tb[PSW_A_ERR_COUNT]));
+		json_close_object();
+		return;
 	}
-	ret = 0;
-out:
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
-	return ret;
+	printf("%12" PRIu64 "  %-14s %s\n", mnl_attr_get_u64(tb[PSW_A_ERR_COUNT]),
+	       mnl_attr_get_str(tb[PSW_A_ERR_NODE]), mnl_attr_get_str(tb[PSW_A_ERR_REASON]));
+}
+
+int show_errors(const char *name)
+{
+	static const char header[] = "       Count  Node           Reason\n";
+
+	return sw_dump(name, PSW_CMD_GET_ERRORS, header, print_error, NULL) < 0 ? -1 : 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "util.h"
+#include "json.h"
 #include "nl.h"
 #include "pswctl.h"
 
@@ -140,6 +141,40 @@ struct nlmsghdr *sw_req(struct psw_nl *nl, const struct sw *sw, uint8_t cmd,
 
 	mnl_attr_put_strz(nlh, PSW_A_IFNAME, sw->name);
 	return nlh;
+}
+
+int sw_dump(const char *name, uint8_t cmd, const char *header,
+	    sw_print_fn print, void *arg)
+{
+	struct psw_msgs msgs = {};
+	struct psw_nl *nl;
+	struct sw sw;
+	int ret = -1;
+	size_t i;
+
+	if (sw_open(&sw, name))
+		return -1;
+	nl = psw_nl_open();
+	if (!nl)
+		return -1;
+	sw_req(nl, &sw, cmd, NLM_F_DUMP);
+	if (psw_nl_collect(nl, &msgs))
+		goto out;
+	if (json)
+		json_open_array(NULL);
+	else if (header)
+		fputs(header, stdout);
+	for (i = 0; i < msgs.n; i++)
+		print(&sw, msgs.v[i], i, arg);
+	if (json) {
+		json_close_array();
+		json_end();
+	}
+	ret = msgs.n;
+out:
+	psw_msgs_free(&msgs);
+	psw_nl_close(nl);
+	return ret;
 }
 
 const char *next_arg(int *argc, char ***argv, const char *what)

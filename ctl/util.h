@@ -31,6 +31,16 @@ const char *sw_port_name(const struct sw *sw, unsigned int ifindex);
 struct nlmsghdr *sw_req(struct psw_nl *nl, const struct sw *sw, uint8_t cmd,
 			uint16_t flags);
 
+/*
+ * Dump @cmd of switch @name and print each reply with @print (a JSON array
+ * of them under -j; @header first otherwise). Returns how many replies
+ * there were, or -1 after saying why not.
+ */
+typedef void (*sw_print_fn)(const struct sw *sw, const struct nlmsghdr *nlh,
+			    unsigned int i, void *arg);
+int sw_dump(const char *name, uint8_t cmd, const char *header,
+	    sw_print_fn print, void *arg);
+
 /* Consume the next word of argv, or complain that @what is missing. */
 const char *next_arg(int *argc, char ***argv, const char *what);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-node counters. Each CPU writes its own copy from softirq; readers
- * sum them (psw_counters_sum()) under the u64_stats retry loop.
+ * sum them (psw_counter_sum()) under the u64_stats retry loop.
  */
 
 #include "counters.h"
@@ -38,21 +38,20 @@ const struct psw_counter_info psw_counter_info[PSW_C_MAX] = {
 };
 EXPORT_SYMBOL_IF_KUNIT(psw_counter_info);
 
-void psw_counters_sum(struct psw_counters __percpu *c, u64 *sum)
+u64 psw_counter_sum(struct psw_counters __percpu *c, enum psw_counter i)
 {
 	const struct psw_counters *pc;
-	u64 v[PSW_C_MAX];
 	unsigned int start;
-	int cpu, i;
+	u64 sum = 0, v;
+	int cpu;
 
-	memset(sum, 0, sizeof(u64) * PSW_C_MAX);
 	for_each_possible_cpu(cpu) {
 		pc = per_cpu_ptr(c, cpu);
 		do {
 			start = u64_stats_fetch_begin(&pc->syncp);
-			memcpy(v, pc->v, sizeof(v));
+			v = pc->v[i];
 		} while (u64_stats_fetch_retry(&pc->syncp, start));
-		for (i = 0; i < PSW_C_MAX; i++)
-			sum[i] += v[i];
+		sum += v;
 	}
+	return sum;
 }

@@ -64,6 +64,6 @@ static inline void psw_count(struct psw_counters __percpu *c, enum psw_counter i
 	u64_stats_update_end(&pc->syncp);
 }
 
-void psw_counters_sum(struct psw_counters __percpu *c, u64 *sum);
+u64 psw_counter_sum(struct psw_counters __percpu *c, enum psw_counter i);
 
 #endif /* _PSW_COUNTERS_H */

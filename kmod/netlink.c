@@ -271,6 +271,48 @@ static void psw_nl_dump_end(struct sk_buff *skb, struct netlink_callback *cb,
 	nl_dump_check_consistent(cb, nlmsg_hdr(skb));
 }
 
+/*
+ * Put object @idx of @sw into @skb: 0 when done, -ENOENT when there is no
+ * such object but there may be more, -ERANGE past the last one,
+ * -EMSGSIZE when the skb is full.
+ */
+typedef int (*psw_nl_fill_fn)(struct sk_buff *skb, struct psw_switch *sw, long idx);
+
+/* A dump of a switch's objects by index; cb->args[0] is where to resume. */
+static int psw_nl_dump_each(struct sk_buff *skb, struct netlink_callback *cb,
+			    u8 cmd, psw_nl_fill_fn fill)
+{
+	struct psw_switch *sw;
+	int ret;
+	long i;
+	void *hdr;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	for (i = cb->args[0];; i++) {
+		hdr = psw_nl_dump_hdr(skb, cb, cmd);
+		if (!hdr)
+			break;
+		ret = fill(skb, sw, i);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			if (ret == -ENOENT)
+				continue;
+			break;
+		}
+		psw_nl_dump_end(skb, cb, hdr);
+	}
+	cb->args[0] = i;
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
 /* ---- ports ---- */
 
 static int psw_nl_fill_port(struct sk_buff *skb, struct psw_port *port)
@@ -318,38 +360,19 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int psw_nl_fill_port_idx(struct sk_buff *skb, struct psw_switch *sw, long idx)
+{
+	struct psw_port *port;
+
+	if (idx >= PSW_MAX_PORTS)
+		return -ERANGE;
+	port = rcu_dereference(sw->ports[idx]);
+	return port ? psw_nl_fill_port(skb, port) : -ENOENT;
+}
+
 static int psw_nl_get_port_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct psw_switch *sw;
-	struct psw_port *port;
-	int ret = 0;
-	long i;
-	void *hdr;
-
-	rcu_read_lock();
-	sw = psw_nl_dump_switch(skb, cb);
-	if (IS_ERR(sw)) {
-		ret = PTR_ERR(sw);
-		goto out;
-	}
-	for (i = cb->args[0]; i < PSW_MAX_PORTS; i++) {
-		port = rcu_dereference(sw->ports[i]);
-		if (!port)
-			continue;
-		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_PORT);
-		if (!hdr)
-			break;
-		if (psw_nl_fill_port(skb, port)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		psw_nl_dump_end(skb, cb, hdr);
-	}
-	cb->args[0] = i;
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
+	return psw_nl_dump_each(skb, cb, PSW_CMD_GET_PORT, psw_nl_fill_port_idx);
 }
 
 /* Parse the nest @attr, which must be there, into @tb. */
@@ -523,36 +546,18 @@ static int psw_nl_fill_route(struct sk_buff *skb, struct psw_switch *sw,
 	return 0;
 }
 
+static int psw_nl_fill_route_idx(struct sk_buff *skb, struct psw_switch *sw, long idx)
+{
+	const struct psw_fib *fib = rcu_dereference(sw->fib);
+
+	if (!fib || idx >= fib->nroutes)
+		return -ERANGE;
+	return psw_nl_fill_route(skb, sw, &fib->routes[idx]);
+}
+
 static int psw_nl_get_route_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct psw_fib *fib;
-	struct psw_switch *sw;
-	int ret;
-	long i;
-	void *hdr;
-
-	rcu_read_lock();
-	sw = psw_nl_dump_switch(skb, cb);
-	if (IS_ERR(sw)) {
-		ret = PTR_ERR(sw);
-		goto out;
-	}
-	fib = rcu_dereference(sw->fib);
-	for (i = cb->args[0]; fib && i < fib->nroutes; i++) {
-		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_ROUTE);
-		if (!hdr)
-			break;
-		if (psw_nl_fill_route(skb, sw, &fib->routes[i])) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		psw_nl_dump_end(skb, cb, hdr);
-	}
-	cb->args[0] = i;
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
+	return psw_nl_dump_each(skb, cb, PSW_CMD_GET_ROUTE, psw_nl_fill_route_idx);
 }
 
 static int psw_nl_route_key(struct genl_info *info, struct nlattr **tb,
@@ -892,40 +897,25 @@ out:
 
 /* ---- counters ---- */
 
+static int psw_nl_fill_error_idx(struct sk_buff *skb, struct psw_switch *sw, long idx)
+{
+	u64 n;
+
+	if (idx >= PSW_C_MAX)
+		return -ERANGE;
+	n = psw_counter_sum(sw->counters, idx);
+	if (!n)
+		return -ENOENT;
+	if (nla_put_string(skb, PSW_A_ERR_NODE, psw_counter_info[idx].node) ||
+	    nla_put_string(skb, PSW_A_ERR_REASON, psw_counter_info[idx].reason) ||
+	    nla_put_u64_64bit(skb, PSW_A_ERR_COUNT, n, PSW_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int psw_nl_get_errors_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	u64 sum[PSW_C_MAX];
-	struct psw_switch *sw;
-	int ret;
-	long i;
-	void *hdr;
-
-	rcu_read_lock();
-	sw = psw_nl_dump_switch(skb, cb);
-	if (IS_ERR(sw)) {
-		ret = PTR_ERR(sw);
-		goto out;
-	}
-	psw_counters_sum(sw->counters, sum);
-	for (i = cb->args[0]; i < PSW_C_MAX; i++) {
-		if (!sum[i])
-			continue;
-		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_ERRORS);
-		if (!hdr)
-			break;
-		if (nla_put_string(skb, PSW_A_ERR_NODE, psw_counter_info[i].node) ||
-		    nla_put_string(skb, PSW_A_ERR_REASON, psw_counter_info[i].reason) ||
-		    nla_put_u64_64bit(skb, PSW_A_ERR_COUNT, sum[i], PSW_A_PAD)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	cb->args[0] = i;
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
+	return psw_nl_dump_each(skb, cb, PSW_CMD_GET_ERRORS, psw_nl_fill_error_idx);
 }
 
 static const struct genl_small_ops psw_genl_ops[] = {

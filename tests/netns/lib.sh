@@ -99,10 +99,10 @@ mkswitch() {
 	ip link set "$1" up
 }
 
-# mkpod NAME ADDR [SWITCH]: netns NAME with eth0 = ADDR/32 and the switch
-# address as its gateway; the host end veth-NAME attached to SWITCH.
-mkpod() {
-	local ns=$1 addr=$2 sw=${3:-psw0}
+# podns NAME ADDR: netns NAME with eth0 = ADDR/32 and 169.254.1.1 as its
+# gateway, the other end of its veth (veth-NAME) up in this netns.
+podns() {
+	local ns=$1 addr=$2
 	ip netns add "$ns"
 	ip link add "veth-$ns" type veth peer name eth0 netns "$ns" ||
 		fail "veth for $ns"
@@ -112,7 +112,12 @@ mkpod() {
 	ip -n "$ns" route add 169.254.1.1 dev eth0
 	ip -n "$ns" route add default via 169.254.1.1 dev eth0
 	ip link set "veth-$ns" up
-	"$PSWCTL" port add "$sw" dev "veth-$ns" ip "$addr" || fail "port add $ns"
+}
+
+# mkpod NAME ADDR [SWITCH]: a pod (podns) attached to SWITCH as a pod port.
+mkpod() {
+	podns "$1" "$2"
+	"$PSWCTL" port add "${3:-psw0}" dev "veth-$1" ip "$2" || fail "port add $1"
 }
 
 # mkpods SWITCH NAME=ADDR...: many pods as mkpod makes them, in batches
