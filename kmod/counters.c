@@ -35,6 +35,7 @@ const struct psw_counter_info psw_counter_info[PSW_C_MAX] = {
 	[PSW_C_OUT_NONEIGH] = { "output", "neighbor table full", SKB_DROP_REASON_NEIGH_CREATEFAIL },
 	[PSW_C_OUT_DOWN] = { "output", "port down", SKB_DROP_REASON_DEV_READY },
 	[PSW_C_OUT_GONE] = { "output", "port gone", SKB_DROP_REASON_NEIGH_DEAD },
+	[PSW_C_OUT_FRAG] = { "output", "packets fragmented", 0 },
 };
 EXPORT_SYMBOL_IF_KUNIT(psw_counter_info);
 

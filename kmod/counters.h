@@ -34,6 +34,7 @@ enum psw_counter {
 	PSW_C_OUT_NONEIGH,
 	PSW_C_OUT_DOWN,
 	PSW_C_OUT_GONE,
+	PSW_C_OUT_FRAG,
 	PSW_C_MAX
 };
 

@@ -232,10 +232,12 @@ static void psw_ip4_rewrite(struct psw_pkt *pkt, struct sk_buff *skb)
 			psw_drop(pkt, skb, PSW_C_RW_TOOBIG);
 			return;
 		}
-		psw_trace(pkt, "ip4-rewrite: %u bytes over mtu %u, cannot fragment\n",
-			  skb->len, mtu);
-		psw_drop(pkt, skb, PSW_C_RW_NOFRAG);
-		return;
+		if (skb_is_gso(skb)) {
+			psw_trace(pkt, "ip4-rewrite: GSO packet over mtu %u without DF\n", mtu);
+			psw_drop(pkt, skb, PSW_C_RW_NOFRAG);
+			return;
+		}
+		/* output fragments it, once it knows the next hop's MAC. */
 	}
 	if (skb_ensure_writable(skb, sizeof(*iph))) {
 		psw_drop(pkt, skb, PSW_C_IN_NOMEM);

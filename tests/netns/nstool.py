@@ -3,6 +3,7 @@
 
   nstool.py echo-server ADDR PORT            TCP and UDP echo, forever
   nstool.py tcp-echo ADDR PORT NBYTES        connect, send, expect it back
+  nstool.py udp-echo ADDR PORT NBYTES        one datagram without DF, back whole
   nstool.py udp-mesh PORT NS=ADDR ...        all-pairs UDP reachability
   nstool.py genl CMD ATTRS                   one raw podswitch request;
                                              prints OK or ERR errno message
@@ -92,6 +93,25 @@ def tcp_echo(addr, port, nbytes):
         sys.exit(f"tcp-echo: sent {nbytes} bytes, got {len(got)} back"
                  f"{' (different)' if len(got) == nbytes else ''}")
     print(f"tcp-echo: {nbytes} bytes echoed")
+
+
+def udp_echo(addr, port, nbytes):
+    payload = os.urandom(int(nbytes))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # No DF: the datagram may be fragmented on the way.
+    s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER = IP_PMTUDISC_DONT
+    s.settimeout(3)
+    for _ in range(5):
+        s.sendto(payload, (addr, int(port)))
+        try:
+            data, _ = s.recvfrom(65536)
+        except socket.timeout:
+            continue
+        if data != payload:
+            sys.exit(f"udp-echo: got {len(data)} bytes back, not the {len(payload)} sent")
+        print(f"udp-echo: {len(payload)} bytes echoed")
+        return
+    sys.exit("udp-echo: no answer")
 
 
 def udp_mesh(port, pods):
@@ -220,6 +240,8 @@ if __name__ == "__main__":
         tcp_echo(*args)
     elif cmd == "genl":
         genl(args[0], args[1])
+    elif cmd == "udp-echo":
+        udp_echo(*args)
     elif cmd == "udp-mesh":
         udp_mesh(args[0], args[1:])
     else:

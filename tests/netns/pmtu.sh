@@ -1,7 +1,8 @@
 #!/bin/bash
 # A packet bigger than the output port's MTU with DF set gets ICMP
 # fragmentation needed from the switch, and path MTU discovery works end
-# to end: TCP from pod1 to pod2 behind a 1400-byte port.
+# to end: TCP from pod1 to pod2 behind a 1400-byte port. Without DF the
+# switch fragments.
 . "$(dirname "$0")/lib.sh"
 trap psw_cleanup EXIT
 psw_load
@@ -23,6 +24,9 @@ expect "pod1 learned the path MTU" sh -c \
 ip -n pod1 route flush cache
 expect "TCP pod1 -> pod2 discovers the path MTU (1 MB echoed)" \
 	ip netns exec pod1 $NSTOOL tcp-echo 10.1.1.7 8080 1000000
+expect "a 4000-byte UDP datagram without DF is fragmented and arrives whole" \
+	ip netns exec pod1 $NSTOOL udp-echo 10.1.1.7 8080 4000
 errs=$("$PSWCTL" show psw0 errors)
 echo "$errs" | grep -Eq '^ +[1-9][0-9]* +ip4-rewrite +too big, DF set$' || fail "counted: $errs"
-pass "too-big packets counted"
+echo "$errs" | grep -Eq '^ +[1-9][0-9]* +output +packets fragmented$' || fail "counted: $errs"
+pass "too-big and fragmented packets counted"
