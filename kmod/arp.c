@@ -56,13 +56,25 @@ static struct sk_buff *psw_arp_build(struct net_device *dev, u16 op,
 	return skb;
 }
 
+/*
+ * The MAC the switch claims in ARP on @port: the port's own on a pod port,
+ * the switch MAC on the host port and on uplinks (SPEC section 2). Frames
+ * still leave with the port's MAC as Ethernet source; the switch accepts
+ * both.
+ */
+static const u8 *psw_arp_mac(const struct psw_port *port,
+			     const struct psw_params *params)
+{
+	return port->type == PSW_PORT_POD ? port->dev->dev_addr : params->mac;
+}
+
 /* Ask who has @target on @port; the sender is the switch address. */
 void psw_arp_request(struct psw_switch *sw, struct psw_port *port, __be32 target)
 {
 	const struct psw_params *params = rcu_dereference(sw->params);
 	struct sk_buff *skb;
 
-	skb = psw_arp_build(port->dev, ARPOP_REQUEST, psw_port_mac(port),
+	skb = psw_arp_build(port->dev, ARPOP_REQUEST, psw_arp_mac(port, params),
 			    params->address, NULL, target);
 	if (skb)
 		psw_output_frame(sw, port, skb, port->dev->broadcast,
@@ -136,7 +148,7 @@ void psw_arp_input(struct psw_pkt *pkt, struct sk_buff *skb)
 		return;
 	}
 
-	reply_mac = psw_port_mac(pkt->in);
+	reply_mac = psw_arp_mac(pkt->in, pkt->params);
 	reply = psw_arp_build(pkt->in->dev, ARPOP_REPLY, reply_mac, arp->tip,
 			      arp->sha, arp->sip);
 	if (!reply) {
