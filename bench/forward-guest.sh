@@ -13,8 +13,12 @@ mkswitch psw0
 mkpod pod1 10.1.1.6
 mkpod pod2 10.1.1.7
 
-# kernel forwarding: pod3 -> pod4
+# kernel forwarding: pod3 -> pod4. Proxy ARP answers for the pods'
+# gateway only if it is routed elsewhere: a dummy device holds the route.
 sysctl -qw net.ipv4.ip_forward=1
+ip link add gw0 type dummy
+ip link set gw0 up
+ip route add 169.254.1.1/32 dev gw0
 for p in "pod3 10.2.1.6" "pod4 10.2.1.7"; do
 	set -- $p
 	podns "$1" "$2"
