@@ -46,6 +46,8 @@ static void __exit psw_mod_exit(void)
 	psw_genl_uninit();
 	psw_switch_uninit();
 	psw_port_uninit();
+	/* Ports and FIBs are freed by call_rcu() callbacks in this module. */
+	rcu_barrier();
 }
 
 module_init(psw_mod_init);
