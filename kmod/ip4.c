@@ -257,6 +257,25 @@ static void psw_ip4_rewrite(struct psw_pkt *pkt, struct sk_buff *skb)
 	psw_output(pkt, skb);
 }
 
+/*
+ * ACLs need the ports, which only a first fragment has: reassemble with
+ * the kernel's defragmentation, as openvswitch conntrack does; output
+ * fragments the whole packet again if it does not fit. False when the
+ * fragment was kept (or dropped) by the reassembly.
+ */
+static bool psw_ip4_defrag(struct psw_pkt *pkt, struct sk_buff *skb)
+{
+	skb_orphan(skb);
+	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
+	if (ip_defrag(dev_net(pkt->sw->dev), skb, IP_DEFRAG_CONNTRACK_BRIDGE_IN)) {
+		psw_trace(pkt, "ip4-input: fragment held for reassembly\n");
+		return false;
+	}
+	psw_count(pkt->sw->counters, PSW_C_IP_REASM);
+	psw_trace(pkt, "ip4-input: reassembled, length %u\n", skb->len);
+	return true;
+}
+
 void psw_ip4_input(struct psw_pkt *pkt, struct sk_buff *skb)
 {
 	enum psw_counter bad;
@@ -270,6 +289,9 @@ void psw_ip4_input(struct psw_pkt *pkt, struct sk_buff *skb)
 	}
 	psw_trace(pkt, "ip4-input\n");
 	psw_trace_ip4(pkt, skb);
+	if (ip_is_fragment(ip_hdr(skb)) && READ_ONCE(pkt->sw->acl_active) &&
+	    !psw_ip4_defrag(pkt, skb))
+		return;
 	if (pkt->in->type == PSW_PORT_POD && pkt->params->anti_spoof &&
 	    !psw_port_has_addr(pkt->in, ip_hdr(skb)->saddr)) {
 		psw_drop(pkt, skb, PSW_C_IP_SPOOF);

@@ -5,6 +5,7 @@
 
 #include "netlink.h"
 #include "port.h"
+#include "session.h"
 #include "switch.h"
 #include "version.h"
 
@@ -17,6 +18,10 @@
 static int __init psw_mod_init(void)
 {
 	int ret;
+
+	ret = psw_session_init();
+	if (ret < 0)
+		goto err_session;
 
 	ret = psw_port_init();
 	if (ret < 0)
@@ -38,6 +43,8 @@ err_netlink:
 err_switch:
 	psw_port_uninit();
 err_port:
+	psw_session_uninit();
+err_session:
 	return ret;
 }
 
@@ -46,8 +53,9 @@ static void __exit psw_mod_exit(void)
 	psw_genl_uninit();
 	psw_switch_uninit();
 	psw_port_uninit();
-	/* Ports and FIBs are freed by call_rcu() callbacks in this module. */
+	/* Ports, FIBs, ACLs, sessions are freed by call_rcu() callbacks here. */
 	rcu_barrier();
+	psw_session_uninit();
 }
 
 module_init(psw_mod_init);

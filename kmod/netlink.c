@@ -11,6 +11,7 @@
  * (NLM_F_DUMP_INTR) and pswctl retries it.
  */
 
+#include "acl.h"
 #include "fib.h"
 #include "netlink.h"
 #include "port.h"
@@ -21,6 +22,7 @@
 #include <kunit/visibility.h>
 #include <linux/if.h>
 #include <linux/rtnetlink.h>
+#include <linux/inetdevice.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -39,6 +41,52 @@ static const struct nla_policy psw_port_policy[PSW_PORT_A_MAX + 1] = {
 	[PSW_PORT_A_MAC]	= NLA_POLICY_ETH_ADDR,
 	[PSW_PORT_A_ADDRS]	= NLA_POLICY_NESTED(psw_addr_policy),
 	[PSW_PORT_A_STATS]	= { .type = NLA_REJECT },
+	[PSW_PORT_A_ACL_IN]	= { .type = NLA_REJECT },
+	[PSW_PORT_A_ACL_OUT]	= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy psw_rule_policy[PSW_RULE_A_MAX + 1] = {
+	[PSW_RULE_A_ACTION]	= NLA_POLICY_MAX(NLA_U8, PSW_ACL_ACTION_MAX),
+	[PSW_RULE_A_PROTO]	= NLA_POLICY_MIN(NLA_U8, 1),
+	[PSW_RULE_A_SRC]	= { .type = NLA_BE32 },
+	[PSW_RULE_A_SRC_PLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[PSW_RULE_A_DST]	= { .type = NLA_BE32 },
+	[PSW_RULE_A_DST_PLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[PSW_RULE_A_SPORT_MIN]	= { .type = NLA_U16 },
+	[PSW_RULE_A_SPORT_MAX]	= { .type = NLA_U16 },
+	[PSW_RULE_A_DPORT_MIN]	= { .type = NLA_U16 },
+	[PSW_RULE_A_DPORT_MAX]	= { .type = NLA_U16 },
+	[PSW_RULE_A_TCP_FLAGS]	= { .type = NLA_U8 },
+	[PSW_RULE_A_TCP_MASK]	= { .type = NLA_U8 },
+	[PSW_RULE_A_HITS]	= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy psw_acl_policy[PSW_ACL_A_MAX + 1] = {
+	[PSW_ACL_A_NUM]		= { .type = NLA_U32 },
+	[PSW_ACL_A_RULES]	= NLA_POLICY_NESTED_ARRAY(psw_rule_policy),
+	[PSW_ACL_A_FIRST]	= { .type = NLA_REJECT },
+	[PSW_ACL_A_COUNT]	= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy psw_acl_list_policy[PSW_ACL_A_MAX + 1] = {
+	[PSW_ACL_A_NUM]		= { .type = NLA_U32 },
+};
+
+static struct netlink_range_validation psw_timeout_range __ro_after_init = {
+	.min = 1,
+	.max = PSW_TIMEOUT_MAX,
+};
+
+static struct netlink_range_validation psw_max_sessions_range __ro_after_init = {
+	.min = 1,
+	.max = PSW_MAX_SESSIONS_LIMIT,
+};
+
+static const struct nla_policy psw_timeout_policy[PSW_TIMEOUT_A_MAX + 1] = {
+	[PSW_TIMEOUT_A_TCP_ESTABLISHED]	= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_timeout_range),
+	[PSW_TIMEOUT_A_TCP_TRANSIENT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_timeout_range),
+	[PSW_TIMEOUT_A_UDP]		= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_timeout_range),
+	[PSW_TIMEOUT_A_ICMP]		= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_timeout_range),
 };
 
 static const struct nla_policy psw_route_policy[PSW_ROUTE_A_MAX + 1] = {
@@ -75,6 +123,13 @@ static const struct nla_policy psw_policy[PSW_A_MAX + 1] = {
 	[PSW_A_ERR_NODE]	= { .type = NLA_REJECT },
 	[PSW_A_ERR_REASON]	= { .type = NLA_REJECT },
 	[PSW_A_ERR_COUNT]	= { .type = NLA_REJECT },
+	[PSW_A_ACL]		= NLA_POLICY_NESTED(psw_acl_policy),
+	[PSW_A_ACL_DIR]		= NLA_POLICY_MAX(NLA_U8, PSW_ACL_DIR_MAX),
+	[PSW_A_ACL_LIST]	= NLA_POLICY_NESTED(psw_acl_list_policy),
+	[PSW_A_SESSION]		= { .type = NLA_REJECT },
+	[PSW_A_SESSION_TABLE]	= NLA_POLICY_MAX(NLA_U8, PSW_SESSION_TABLE_MAX),
+	[PSW_A_TIMEOUTS]	= NLA_POLICY_NESTED(psw_timeout_policy),
+	[PSW_A_MAX_SESSIONS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_max_sessions_range),
 };
 
 static struct genl_family psw_genl_family;
@@ -85,13 +140,24 @@ static struct genl_family psw_genl_family;
 int psw_nl_fill_switch(struct sk_buff *skb, const struct psw_switch *sw,
 		       const struct psw_params *p)
 {
+	struct nlattr *nest;
+	int i;
+
 	if (nla_put_u32(skb, PSW_A_IFINDEX, sw->dev->ifindex) ||
 	    nla_put_string(skb, PSW_A_IFNAME, sw->dev->name) ||
 	    nla_put(skb, PSW_A_MAC, ETH_ALEN, p->mac) ||
 	    nla_put_in_addr(skb, PSW_A_ADDRESS, p->address) ||
 	    nla_put_u8(skb, PSW_A_HOST_ROUTES, p->host_routes) ||
-	    nla_put_u8(skb, PSW_A_ANTI_SPOOF, p->anti_spoof))
+	    nla_put_u8(skb, PSW_A_ANTI_SPOOF, p->anti_spoof) ||
+	    nla_put_u32(skb, PSW_A_MAX_SESSIONS, p->max_sessions))
 		return -EMSGSIZE;
+	nest = nla_nest_start(skb, PSW_A_TIMEOUTS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < PSW_SESS_NSTATES; i++)
+		if (nla_put_u32(skb, i + 1, p->timeout[i]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_nl_fill_switch);
@@ -235,6 +301,20 @@ static int psw_nl_set_switch_doit(struct sk_buff *skb, struct genl_info *info)
 		p.host_routes = nla_get_u8(attrs[PSW_A_HOST_ROUTES]);
 	if (attrs[PSW_A_ANTI_SPOOF])
 		p.anti_spoof = nla_get_u8(attrs[PSW_A_ANTI_SPOOF]);
+	if (attrs[PSW_A_MAX_SESSIONS])
+		p.max_sessions = nla_get_u32(attrs[PSW_A_MAX_SESSIONS]);
+	if (attrs[PSW_A_TIMEOUTS]) {
+		struct nlattr *tb[PSW_TIMEOUT_A_MAX + 1];
+		int i;
+
+		ret = nla_parse_nested(tb, PSW_TIMEOUT_A_MAX, attrs[PSW_A_TIMEOUTS],
+				       psw_timeout_policy, info->extack);
+		if (ret)
+			goto out;
+		for (i = 0; i < PSW_SESS_NSTATES; i++)
+			if (tb[i + 1])
+				p.timeout[i] = nla_get_u32(tb[i + 1]);
+	}
 	ret = psw_switch_set_params(sw, &p);
 out:
 	psw_nl_unlock_switch(sw);
@@ -315,6 +395,25 @@ out:
 
 /* ---- ports ---- */
 
+/* The ACL numbers @cls binds, as a nest @type; nothing when unbound. */
+static int psw_nl_put_binding(struct sk_buff *skb, int type,
+			      const struct psw_acl_cls *cls)
+{
+	struct nlattr *nest;
+	u32 i;
+
+	if (!cls)
+		return 0;
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < psw_acl_cls_nacls(cls); i++)
+		if (nla_put_u32(skb, PSW_ACL_A_NUM, psw_acl_cls_acl(cls, i)))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int psw_nl_fill_port(struct sk_buff *skb, struct psw_port *port)
 {
 	struct psw_port_stats st;
@@ -353,6 +452,11 @@ static int psw_nl_fill_port(struct sk_buff *skb, struct psw_port *port)
 	    nla_put_u64_64bit(skb, PSW_STATS_A_DROPS, st.drops, PSW_STATS_A_PAD))
 		goto cancel;
 	nla_nest_end(skb, stats);
+	if (psw_nl_put_binding(skb, PSW_PORT_A_ACL_IN,
+			       rcu_dereference(port->acl[PSW_ACL_IN])) ||
+	    psw_nl_put_binding(skb, PSW_PORT_A_ACL_OUT,
+			       rcu_dereference(port->acl[PSW_ACL_OUT])))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -383,6 +487,7 @@ static int psw_nl_parse_nest(struct genl_info *info, int attr, int max,
 		[PSW_A_PORT] = KBUILD_MODNAME ": PSW_A_PORT required",
 		[PSW_A_ROUTE] = KBUILD_MODNAME ": PSW_A_ROUTE required",
 		[PSW_A_NEIGH] = KBUILD_MODNAME ": PSW_A_NEIGH required",
+		[PSW_A_ACL] = KBUILD_MODNAME ": PSW_A_ACL required",
 	};
 
 	if (!info->attrs[attr]) {
@@ -918,6 +1023,448 @@ static int psw_nl_get_errors_dumpit(struct sk_buff *skb, struct netlink_callback
 	return psw_nl_dump_each(skb, cb, PSW_CMD_GET_ERRORS, psw_nl_fill_error_idx);
 }
 
+/* ---- ACLs ---- */
+
+static u8 psw_nla_u8_or(const struct nlattr *a, u8 dflt)
+{
+	return a ? nla_get_u8(a) : dflt;
+}
+
+static u16 psw_nla_u16_or(const struct nlattr *a, u16 dflt)
+{
+	return a ? nla_get_u16(a) : dflt;
+}
+
+static int psw_nl_parse_rule(struct genl_info *info, struct nlattr *nest,
+			     struct psw_acl_rule *r)
+{
+	struct nlattr *tb[PSW_RULE_A_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	int ret;
+
+	ret = nla_parse_nested(tb, PSW_RULE_A_MAX, nest, psw_rule_policy, extack);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_RULE_A_ACTION, "PSW_RULE_A_ACTION"))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->action = nla_get_u8(tb[PSW_RULE_A_ACTION]);
+	r->proto = psw_nla_u8_or(tb[PSW_RULE_A_PROTO], 0);
+	r->src_plen = tb[PSW_RULE_A_SRC] ? psw_nla_u8_or(tb[PSW_RULE_A_SRC_PLEN], 32) : 0;
+	r->dst_plen = tb[PSW_RULE_A_DST] ? psw_nla_u8_or(tb[PSW_RULE_A_DST_PLEN], 32) : 0;
+	if (tb[PSW_RULE_A_SRC])
+		r->src = nla_get_in_addr(tb[PSW_RULE_A_SRC]);
+	if (tb[PSW_RULE_A_DST])
+		r->dst = nla_get_in_addr(tb[PSW_RULE_A_DST]);
+	if (r->src & ~inet_make_mask(r->src_plen)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PSW_RULE_A_SRC], "source prefix has host bits set");
+		return -EINVAL;
+	}
+	if (r->dst & ~inet_make_mask(r->dst_plen)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PSW_RULE_A_DST], "destination prefix has host bits set");
+		return -EINVAL;
+	}
+	r->sport_min = psw_nla_u16_or(tb[PSW_RULE_A_SPORT_MIN], 0);
+	r->sport_max = psw_nla_u16_or(tb[PSW_RULE_A_SPORT_MAX],
+					   tb[PSW_RULE_A_SPORT_MIN] ? r->sport_min : U16_MAX);
+	r->dport_min = psw_nla_u16_or(tb[PSW_RULE_A_DPORT_MIN], 0);
+	r->dport_max = psw_nla_u16_or(tb[PSW_RULE_A_DPORT_MAX],
+					   tb[PSW_RULE_A_DPORT_MIN] ? r->dport_min : U16_MAX);
+	if (r->sport_min > r->sport_max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PSW_RULE_A_SPORT_MAX], "source port range is empty");
+		return -EINVAL;
+	}
+	if (r->dport_min > r->dport_max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PSW_RULE_A_DPORT_MAX], "destination port range is empty");
+		return -EINVAL;
+	}
+	if ((tb[PSW_RULE_A_SPORT_MIN] || tb[PSW_RULE_A_SPORT_MAX] ||
+	     tb[PSW_RULE_A_DPORT_MIN] || tb[PSW_RULE_A_DPORT_MAX]) &&
+	    r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP && r->proto != IPPROTO_ICMP) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "ports need protocol tcp, udp or icmp");
+		return -EINVAL;
+	}
+	if (r->proto == IPPROTO_ICMP && (r->sport_max > U8_MAX || r->dport_max > U8_MAX) &&
+	    (r->sport_min || r->sport_max != U16_MAX || r->dport_min || r->dport_max != U16_MAX)) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "ICMP type and code are 0..255");
+		return -EINVAL;
+	}
+	if (tb[PSW_RULE_A_TCP_FLAGS] || tb[PSW_RULE_A_TCP_MASK]) {
+		if (r->proto != IPPROTO_TCP) {
+			NL_SET_ERR_MSG_ATTR(extack, nest, "tcp-flags need protocol tcp");
+			return -EINVAL;
+		}
+		r->tcp_flags = psw_nla_u8_or(tb[PSW_RULE_A_TCP_FLAGS], 0);
+		r->tcp_mask = psw_nla_u8_or(tb[PSW_RULE_A_TCP_MASK], r->tcp_flags);
+		if (r->tcp_flags & ~r->tcp_mask) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[PSW_RULE_A_TCP_FLAGS],
+					    "tcp-flags value has bits outside the mask");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int psw_nl_new_acl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_ACL_A_MAX + 1], *nest = info->attrs[PSW_A_ACL], *a;
+	struct psw_switch *sw;
+	struct psw_acl *acl;
+	int ret, rem, n = 0;
+
+	ret = psw_nl_parse_nest(info, PSW_A_ACL, PSW_ACL_A_MAX, psw_acl_policy, tb);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_ACL_A_NUM, "PSW_ACL_A_NUM") ||
+	    PSW_NL_REQUIRE(info, tb, nest, PSW_ACL_A_RULES, "PSW_ACL_A_RULES"))
+		return -EINVAL;
+	nla_for_each_nested(a, tb[PSW_ACL_A_RULES], rem) {
+		if (nla_type(a) != PSW_ACL_A_RULE) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "PSW_ACL_A_RULES holds PSW_ACL_A_RULE only");
+			return -EINVAL;
+		}
+		n++;
+	}
+	if (!n || n > PSW_ACL_MAX_RULES) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_ACL_A_RULES],
+				    "an ACL has 1 to PSW_ACL_MAX_RULES rules");
+		return -EINVAL;
+	}
+	acl = psw_acl_alloc(nla_get_u32(tb[PSW_ACL_A_NUM]), n);
+	if (!acl)
+		return -ENOMEM;
+	n = 0;
+	nla_for_each_nested(a, tb[PSW_ACL_A_RULES], rem) {
+		ret = psw_nl_parse_rule(info, a, &acl->rules[n++]);
+		if (ret)
+			goto out_put;
+	}
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out_put;
+	}
+	ret = psw_acl_set(sw, acl, info->extack);
+	if (!ret)
+		WRITE_ONCE(sw->gen, sw->gen + 1);
+	psw_nl_unlock_switch(sw);
+	if (!ret)
+		return 0;
+out_put:
+	psw_acl_put(acl);
+	return ret;
+}
+
+static int psw_nl_del_acl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_ACL_A_MAX + 1], *nest = info->attrs[PSW_A_ACL];
+	struct psw_switch *sw;
+	int ret;
+
+	ret = psw_nl_parse_nest(info, PSW_A_ACL, PSW_ACL_A_MAX, psw_acl_policy, tb);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_ACL_A_NUM, "PSW_ACL_A_NUM"))
+		return -EINVAL;
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	ret = psw_acl_del(sw, nla_get_u32(tb[PSW_ACL_A_NUM]), info->extack);
+	if (ret)
+		NL_SET_BAD_ATTR(info->extack, tb[PSW_ACL_A_NUM]);
+	else
+		WRITE_ONCE(sw->gen, sw->gen + 1);
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+static int psw_nl_put_rule(struct sk_buff *skb, const struct psw_acl *acl, u32 i)
+{
+	const struct psw_acl_rule *r = &acl->rules[i];
+	struct nlattr *nest = nla_nest_start(skb, PSW_ACL_A_RULE);
+
+	if (!nest ||
+	    nla_put_u8(skb, PSW_RULE_A_ACTION, r->action) ||
+	    (r->proto && nla_put_u8(skb, PSW_RULE_A_PROTO, r->proto)) ||
+	    nla_put_in_addr(skb, PSW_RULE_A_SRC, r->src) ||
+	    nla_put_u8(skb, PSW_RULE_A_SRC_PLEN, r->src_plen) ||
+	    nla_put_in_addr(skb, PSW_RULE_A_DST, r->dst) ||
+	    nla_put_u8(skb, PSW_RULE_A_DST_PLEN, r->dst_plen) ||
+	    nla_put_u16(skb, PSW_RULE_A_SPORT_MIN, r->sport_min) ||
+	    nla_put_u16(skb, PSW_RULE_A_SPORT_MAX, r->sport_max) ||
+	    nla_put_u16(skb, PSW_RULE_A_DPORT_MIN, r->dport_min) ||
+	    nla_put_u16(skb, PSW_RULE_A_DPORT_MAX, r->dport_max) ||
+	    (r->tcp_mask && (nla_put_u8(skb, PSW_RULE_A_TCP_FLAGS, r->tcp_flags) ||
+			     nla_put_u8(skb, PSW_RULE_A_TCP_MASK, r->tcp_mask))) ||
+	    nla_put_u64_64bit(skb, PSW_RULE_A_HITS, psw_acl_hits(acl, i), PSW_RULE_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * cb->args[0]: the ACL number to resume at, cb->args[1]: its first rule
+ * not sent. A long ACL spans messages, each saying where its rules start.
+ */
+static int psw_nl_get_acl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr *nest, *rules;
+	unsigned long num = cb->args[0];
+	struct psw_switch *sw;
+	struct psw_acl *acl;
+	u32 i;
+	void *hdr;
+	int ret;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	for (acl = xa_find(&sw->acls, &num, U32_MAX, XA_PRESENT); acl;
+	     acl = xa_find_after(&sw->acls, &num, U32_MAX, XA_PRESENT)) {
+		while (cb->args[1] < acl->nrules) {
+			hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_ACL);
+			if (!hdr)
+				goto full;
+			nest = nla_nest_start(skb, PSW_A_ACL);
+			if (!nest ||
+			    nla_put_u32(skb, PSW_ACL_A_NUM, acl->num) ||
+			    nla_put_u32(skb, PSW_ACL_A_FIRST, cb->args[1]) ||
+			    nla_put_u32(skb, PSW_ACL_A_COUNT, acl->nrules))
+				goto cancel;
+			rules = nla_nest_start(skb, PSW_ACL_A_RULES);
+			if (!rules)
+				goto cancel;
+			for (i = cb->args[1]; i < acl->nrules; i++)
+				if (psw_nl_put_rule(skb, acl, i))
+					break;
+			if (i == cb->args[1])
+				goto cancel;
+			nla_nest_end(skb, rules);
+			nla_nest_end(skb, nest);
+			psw_nl_dump_end(skb, cb, hdr);
+			cb->args[1] = i;
+		}
+		cb->args[0] = num + 1;
+		cb->args[1] = 0;
+		if (num == U32_MAX)
+			break;
+	}
+	goto full;
+cancel:
+	genlmsg_cancel(skb, hdr);
+full:
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+static int psw_nl_bind_acl_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_PORT_A_MAX + 1], *a;
+	u32 nums[PSW_ACL_MAX_BIND];
+	struct psw_switch *sw;
+	struct psw_port *port;
+	int ret, rem;
+	u32 n = 0;
+
+	ret = psw_nl_parse_nest(info, PSW_A_PORT, PSW_PORT_A_MAX, psw_port_policy, tb);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, info->attrs[PSW_A_PORT], PSW_PORT_A_IFINDEX,
+			   "PSW_PORT_A_IFINDEX") ||
+	    PSW_NL_REQUIRE(info, info->attrs, NULL, PSW_A_ACL_DIR, "PSW_A_ACL_DIR"))
+		return -EINVAL;
+	if (info->attrs[PSW_A_ACL_LIST]) {
+		nla_for_each_nested(a, info->attrs[PSW_A_ACL_LIST], rem) {
+			if (nla_type(a) != PSW_ACL_A_NUM)
+				continue;
+			if (n == PSW_ACL_MAX_BIND) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a, "too many ACLs bound");
+				return -E2BIG;
+			}
+			nums[n++] = nla_get_u32(a);
+		}
+	}
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	port = psw_nl_port(sw, info, tb[PSW_PORT_A_IFINDEX]);
+	if (IS_ERR(port)) {
+		ret = PTR_ERR(port);
+	} else {
+		ret = psw_acl_bind(sw, port, nla_get_u8(info->attrs[PSW_A_ACL_DIR]),
+				   nums, n, info->extack);
+		if (ret)
+			NL_SET_BAD_ATTR(info->extack, info->attrs[PSW_A_ACL_LIST]);
+		else
+			WRITE_ONCE(sw->gen, sw->gen + 1);
+	}
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+/* ---- sessions ---- */
+
+/* A session as the dump shows it, copied while its CPU list is locked. */
+struct psw_nl_sess {
+	__be32 src;
+	__be32 dst;
+	u16 sport;
+	u16 dport;
+	u8 proto;
+	u8 state;
+	u16 port;
+	u32 idle_ms;
+	u32 expires_ms;
+};
+
+struct psw_nl_sess_dump {
+	u32 n;
+	u32 next;
+	int ifindex;
+	struct psw_nl_sess s[];
+};
+
+static void psw_nl_sess_copy(struct psw_nl_sess *d, const struct psw_session *s,
+			     const struct psw_params *p, unsigned long now)
+{
+	unsigned long last = READ_ONCE(s->last);
+	u8 o = s->orig;
+
+	d->src = s->key.addr[o];
+	d->dst = s->key.addr[!o];
+	d->sport = ntohs(s->key.port[o]);
+	d->dport = ntohs(s->key.port[!o]);
+	d->proto = s->key.proto;
+	d->state = s->state;
+	d->port = s->port;
+	d->idle_ms = jiffies_to_msecs(now - last);
+	d->expires_ms = jiffies_to_msecs(last + psw_sess_timeout(s, p) - now);
+}
+
+/*
+ * Sessions change with every packet: the first part of a dump copies the
+ * live ones (at most max-sessions, so the copy is bounded), and the
+ * following parts send the copy; cb->args[0] holds it.
+ */
+static struct psw_nl_sess_dump *psw_nl_sess_snapshot(struct psw_switch *sw)
+{
+	const struct psw_params *p = rcu_dereference(sw->params);
+	struct psw_sess_table *t = &sw->sessions;
+	u32 room = min_t(u32, atomic_read(&t->count), p->max_sessions) + 64;
+	unsigned long now = jiffies;
+	struct psw_nl_sess_dump *d;
+	struct psw_session *s;
+	struct psw_sess_cpu *c;
+	int cpu, i;
+
+	d = kvmalloc(struct_size(d, s, room), GFP_ATOMIC);
+	if (!d)
+		return NULL;
+	d->n = 0;
+	d->next = 0;
+	d->ifindex = sw->dev->ifindex;
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(t->cpus, cpu);
+		spin_lock_bh(&c->lock);
+		for (i = 0; i < PSW_SESS_NSTATES; i++) {
+			list_for_each_entry(s, &c->lists[i], list) {
+				if (d->n == room)
+					break;
+				if (!psw_sess_expired(s, p, now))
+					psw_nl_sess_copy(&d->s[d->n++], s, p, now);
+			}
+		}
+		spin_unlock_bh(&c->lock);
+	}
+	return d;
+}
+
+static int psw_nl_fill_session(struct sk_buff *skb, struct psw_switch *sw,
+			       const struct psw_nl_sess *s)
+{
+	struct psw_port *port = psw_port_get(sw, s->port);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, PSW_A_SESSION);
+	if (!nest ||
+	    nla_put_u8(skb, PSW_SESS_A_TABLE, PSW_SESSION_ACL) ||
+	    nla_put_u8(skb, PSW_SESS_A_PROTO, s->proto) ||
+	    nla_put_in_addr(skb, PSW_SESS_A_SRC, s->src) ||
+	    nla_put_in_addr(skb, PSW_SESS_A_DST, s->dst) ||
+	    nla_put_u16(skb, PSW_SESS_A_SPORT, s->sport) ||
+	    nla_put_u16(skb, PSW_SESS_A_DPORT, s->dport) ||
+	    nla_put_u8(skb, PSW_SESS_A_STATE, s->state) ||
+	    (port && nla_put_u32(skb, PSW_SESS_A_PORT, port->dev->ifindex)) ||
+	    nla_put_u32(skb, PSW_SESS_A_IDLE_MS, s->idle_ms) ||
+	    nla_put_u32(skb, PSW_SESS_A_EXPIRES_MS, s->expires_ms)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int psw_nl_get_session_done(struct netlink_callback *cb)
+{
+	kvfree((void *)cb->args[0]);
+	return 0;
+}
+
+static int psw_nl_get_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct psw_nl_sess_dump *d = (void *)cb->args[0];
+	struct psw_switch *sw;
+	void *hdr;
+	int ret;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	if (!d) {
+		d = psw_nl_sess_snapshot(sw);
+		if (!d) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		cb->args[0] = (long)d;
+	}
+	for (; d->next < d->n; d->next++) {
+		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_SESSION);
+		if (!hdr)
+			break;
+		if (psw_nl_fill_session(skb, sw, &d->s[d->next])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+static int psw_nl_flush_session_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct psw_switch *sw;
+
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	/* One table so far: PSW_A_SESSION_TABLE can only name it. */
+	psw_sess_flush(&sw->sessions);
+	psw_nl_unlock_switch(sw);
+	return 0;
+}
+
 static const struct genl_small_ops psw_genl_ops[] = {
 	{
 		.cmd = PSW_CMD_GET_SWITCH,
@@ -974,6 +1521,34 @@ static const struct genl_small_ops psw_genl_ops[] = {
 	}, {
 		.cmd = PSW_CMD_GET_ERRORS,
 		.dumpit = psw_nl_get_errors_dumpit,
+	}, {
+		.cmd = PSW_CMD_NEW_ACL,
+		.doit = psw_nl_new_acl_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_DEL_ACL,
+		.doit = psw_nl_del_acl_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_GET_ACL,
+		.dumpit = psw_nl_get_acl_dumpit,
+	}, {
+		.cmd = PSW_CMD_BIND_ACL,
+		.doit = psw_nl_bind_acl_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_FLUSH_SESSION,
+		.doit = psw_nl_flush_session_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+/* Dumps that hold state between parts need start and done. */
+static const struct genl_ops psw_genl_full_ops[] = {
+	{
+		.cmd = PSW_CMD_GET_SESSION,
+		.dumpit = psw_nl_get_session_dumpit,
+		.done = psw_nl_get_session_done,
 	},
 };
 
@@ -986,6 +1561,8 @@ static struct genl_family psw_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = psw_genl_ops,
 	.n_small_ops = ARRAY_SIZE(psw_genl_ops),
+	.ops = psw_genl_full_ops,
+	.n_ops = ARRAY_SIZE(psw_genl_full_ops),
 	.resv_start_op = PSW_CMD_MAX + 1,
 };
 

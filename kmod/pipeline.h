@@ -2,7 +2,9 @@
 #ifndef _PSW_PIPELINE_H
 #define _PSW_PIPELINE_H
 
+#include "acl.h"
 #include "counters.h"
+#include "session.h"
 #include "switch.h"
 #include "trace.h"
 
@@ -22,6 +24,16 @@ struct psw_pkt {
 	struct psw_port *out;
 	__be32 nexthop;
 	struct psw_trace_rec *tr;
+	/* What the ACL nodes learnt of the packet, so that acl-out reuses it. */
+	struct psw_flow flow;
+	struct psw_sess_key sess_key;
+	struct psw_session *sess;
+	u8 sess_dir;
+	bool flow_parsed;
+	bool sess_looked;
+	bool sess_key_ok;
+	bool sess_icmp_err;
+	bool reflect;			/* a rule asked for a session */
 };
 
 #define psw_trace(pkt, fmt, ...)					\

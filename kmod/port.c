@@ -14,6 +14,7 @@
 #include "fib.h"
 #include "neigh.h"
 #include "pipeline.h"
+#include "acl.h"
 #include "port.h"
 #include "switch.h"
 
@@ -83,6 +84,8 @@ static struct psw_port *psw_port_alloc(struct psw_switch *sw,
 static void psw_port_free_rcu(struct rcu_head *head)
 {
 	struct psw_port *port = container_of(head, struct psw_port, rcu);
+
+	psw_acl_port_release(port);
 
 	free_percpu(port->stats);
 	kfree(port);
@@ -251,6 +254,7 @@ void psw_port_del(struct psw_port *port)
 	lockdep_assert_held(&sw->lock);
 
 	RCU_INIT_POINTER(sw->ports[port->index], NULL);
+	psw_acl_port_unbind(sw, port);
 	if (port->type != PSW_PORT_HOST) {
 		netdev_rx_handler_unregister(dev);
 		dev_set_promiscuity(dev, -1);

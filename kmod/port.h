@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 
+struct psw_acl_cls;
 struct psw_switch;
 struct netlink_ext_ack;
 
@@ -36,6 +37,8 @@ struct psw_port {
 	__be32 addrs[PSW_PORT_MAX_ADDRS];
 	u8 pod_mac[ETH_ALEN];
 	bool mac_known;
+	/* ACLs bound, by enum psw_acl_dir; written under the switch's lock. */
+	struct psw_acl_cls __rcu *acl[2];
 	struct psw_port_stats __percpu *stats;
 	struct rcu_head rcu;
 };

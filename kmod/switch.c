@@ -10,6 +10,7 @@
  * valid only inside it. Settings changes take RTNL, then sw->lock.
  */
 
+#include "acl.h"
 #include "fib.h"
 #include "pipeline.h"
 #include "port.h"
@@ -45,6 +46,11 @@ struct psw_params *psw_params_default(gfp_t gfp)
 	p->address = htonl(PSW_DEFAULT_ADDRESS);
 	p->host_routes = true;
 	p->anti_spoof = true;
+	p->timeout[PSW_SESS_TCP_ESTABLISHED] = 86400;
+	p->timeout[PSW_SESS_TCP_TRANSIENT] = 120;
+	p->timeout[PSW_SESS_UDP] = 600;
+	p->timeout[PSW_SESS_ICMP] = 60;
+	p->max_sessions = 500000;
 	return p;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_params_default);
@@ -165,9 +171,12 @@ static int psw_dev_init(struct net_device *dev)
 	sw->counters = netdev_alloc_pcpu_stats(struct psw_counters);
 	if (!sw->counters)
 		goto err_free_params;
-	ret = gro_cells_init(&sw->gro_cells, dev);
+	ret = psw_sess_table_init(&sw->sessions, &sw->params);
 	if (ret)
 		goto err_free_counters;
+	ret = gro_cells_init(&sw->gro_cells, dev);
+	if (ret)
+		goto err_sessions;
 	ret = psw_port_host_attach(sw);
 	if (ret)
 		goto err_gro_cells;
@@ -188,6 +197,8 @@ err_ports:
 	mutex_unlock(&sw->lock);
 err_gro_cells:
 	gro_cells_destroy(&sw->gro_cells);
+err_sessions:
+	psw_sess_table_destroy(&sw->sessions);
 err_free_counters:
 	free_percpu(sw->counters);
 err_free_params:
@@ -203,6 +214,7 @@ static void psw_dev_uninit(struct net_device *dev)
 	mutex_lock(&sw->lock);
 	psw_port_del_all(sw);
 	psw_fib_flush(sw);
+	psw_acl_switch_uninit(sw);
 	mutex_unlock(&sw->lock);
 	psw_neigh_uninit(sw);
 	psw_trace_clear(&sw->trace);
@@ -214,6 +226,7 @@ static void psw_dev_free(struct net_device *dev)
 {
 	struct psw_switch *sw = netdev_priv(dev);
 
+	psw_sess_table_destroy(&sw->sessions);
 	free_percpu(sw->counters);
 	kfree(rcu_access_pointer(sw->params));
 }
@@ -247,6 +260,7 @@ static void psw_setup(struct net_device *dev)
 	sw->dev = dev;
 	mutex_init(&sw->lock);
 	INIT_LIST_HEAD(&sw->static_routes);
+	psw_acl_switch_init(sw);
 }
 
 static int psw_validate(struct nlattr *tb[], struct nlattr *data[],

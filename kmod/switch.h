@@ -4,11 +4,13 @@
 
 #include "counters.h"
 #include "neigh.h"
+#include "session.h"
 #include "trace.h"
 
 #include <linux/etherdevice.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/xarray.h>
 #include <net/gro_cells.h>
 
 struct netlink_ext_ack;
@@ -28,6 +30,8 @@ struct psw_params {
 	__be32 address;		/* switch address */
 	bool host_routes;
 	bool anti_spoof;
+	u32 timeout[PSW_SESS_NSTATES];	/* seconds, by enum psw_session_state */
+	u32 max_sessions;
 	struct rcu_head rcu;
 };
 
@@ -51,6 +55,10 @@ struct psw_switch {
 	struct list_head static_routes;	/* struct psw_route_cfg, under @lock */
 	u32 nstatic_routes;
 	u32 gen;			/* bumped by every change, for dumps */
+	struct xarray acls;		/* struct psw_acl by number */
+	u32 acl_nbound;			/* bindings, under @lock */
+	bool acl_active;		/* any binding: reassemble fragments */
+	struct psw_sess_table sessions;
 	struct psw_neigh_table neigh;
 	struct psw_trace trace;
 	struct psw_counters __percpu *counters;

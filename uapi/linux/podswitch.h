@@ -125,6 +125,77 @@
  * (NLA_NUL_STRING) and PSW_A_ERR_COUNT (NLA_U64), summed over CPUs.
  * Port counters are in PSW_PORT_A_STATS: PSW_STATS_A_RX_PACKETS,
  * _RX_BYTES, _TX_PACKETS, _TX_BYTES, _DROPS, all NLA_U64.
+ *
+ * ACLs
+ * ----
+ *
+ * An ACL is a numbered, ordered list of rules (SPEC section 4). PSW_A_ACL
+ * nests:
+ *
+ *    PSW_ACL_A_NUM: NLA_U32, the ACL's number
+ *    PSW_ACL_A_RULES: NLA_NESTED, the rules in order, each a
+ *                     PSW_ACL_A_RULE; 1..PSW_ACL_MAX_RULES of them
+ *    PSW_ACL_A_FIRST: NLA_U32, the index of the first rule in this
+ *                     message (replies only: a long ACL spans messages)
+ *    PSW_ACL_A_COUNT: NLA_U32, the ACL's number of rules (replies only)
+ *
+ * PSW_ACL_A_RULE nests PSW_RULE_A_*; all but the action are optional and
+ * match anything when absent:
+ *
+ *    PSW_RULE_A_ACTION: NLA_U8, enum psw_acl_action
+ *    PSW_RULE_A_PROTO: NLA_U8, the IP protocol
+ *    PSW_RULE_A_SRC, PSW_RULE_A_DST: NLA_BE32, prefixes whose length is
+ *        PSW_RULE_A_SRC_PLEN, PSW_RULE_A_DST_PLEN (NLA_U8, 0..32; host
+ *        bits must be zero; a prefix without length is a /32)
+ *    PSW_RULE_A_SPORT_MIN, PSW_RULE_A_SPORT_MAX, PSW_RULE_A_DPORT_MIN,
+ *    PSW_RULE_A_DPORT_MAX: NLA_U16, inclusive port ranges (a missing
+ *        maximum is the minimum); for ICMP the source "port" is the type
+ *        and the destination "port" the code (0..255). They need a
+ *        PSW_RULE_A_PROTO of TCP, UDP or ICMP.
+ *    PSW_RULE_A_TCP_FLAGS, PSW_RULE_A_TCP_MASK: NLA_U8, matches when
+ *        (flags & mask) == value; they need TCP.
+ *    PSW_RULE_A_HITS: NLA_U64, packets the rule decided (replies only)
+ *
+ * PSW_CMD_NEW_ACL creates the ACL or replaces it whole: ports it is bound
+ * to use the new rules for every packet that does not belong to a
+ * session, from the moment the command returns. PSW_CMD_DEL_ACL deletes
+ * one by PSW_ACL_A_NUM; an ACL still bound is not deleted. PSW_CMD_GET_ACL
+ * dumps every ACL, in number order.
+ *
+ * PSW_CMD_BIND_ACL sets what is bound to one port in one direction:
+ * PSW_A_PORT (with PSW_PORT_A_IFINDEX), PSW_A_ACL_DIR (NLA_U8, enum
+ * psw_acl_dir) and PSW_A_ACL_LIST, a nest of PSW_ACL_A_NUM, the ACLs in
+ * the order they are evaluated (at most PSW_ACL_MAX_BIND, each defined);
+ * an empty or absent list unbinds. It replaces the previous binding
+ * atomically. Port dumps carry the bindings as PSW_PORT_A_ACL_IN and
+ * PSW_PORT_A_ACL_OUT, nests of PSW_ACL_A_NUM.
+ *
+ * Sessions
+ * --------
+ *
+ * PSW_CMD_GET_SESSION dumps the live sessions, each a PSW_A_SESSION nest:
+ *
+ *    PSW_SESS_A_TABLE: NLA_U8, enum psw_session_table
+ *    PSW_SESS_A_PROTO: NLA_U8
+ *    PSW_SESS_A_SRC, PSW_SESS_A_DST: NLA_BE32, as the first packet had them
+ *    PSW_SESS_A_SPORT, PSW_SESS_A_DPORT: NLA_U16 (ICMP echo: the id)
+ *    PSW_SESS_A_STATE: NLA_U8, enum psw_session_state
+ *    PSW_SESS_A_PORT: NLA_U32, the ifindex of the port it was created on
+ *    PSW_SESS_A_IDLE_MS: NLA_U32, since its last packet
+ *    PSW_SESS_A_EXPIRES_MS: NLA_U32, until it expires if idle
+ *
+ * Sessions change with every packet: a dump shows each session that lives
+ * through it at least once. PSW_CMD_FLUSH_SESSION deletes every session, or
+ * only those of PSW_A_SESSION_TABLE (NLA_U8, enum psw_session_table).
+ *
+ * PSW_CMD_SET_SWITCH also takes the session settings, which
+ * PSW_CMD_GET_SWITCH reports: PSW_A_TIMEOUTS, a nest of PSW_TIMEOUT_A_*
+ * (NLA_U32, seconds, 1..PSW_TIMEOUT_MAX: TCP_ESTABLISHED default 86400,
+ * TCP_TRANSIENT 120, UDP 600, ICMP 60), and PSW_A_MAX_SESSIONS (NLA_U32,
+ * 1..PSW_MAX_SESSIONS_LIMIT, default 500000). A full table recycles its
+ * oldest expired or transient session; without one the new connection's
+ * packet is dropped and counted. Lowering the limit keeps the sessions
+ * there are.
  */
 
 #ifndef _UAPI_LINUX_PODSWITCH_H
@@ -138,6 +209,10 @@
 
 #define PSW_PORT_MAX_ADDRS 8
 #define PSW_TRACE_MAX 256
+#define PSW_ACL_MAX_RULES 16384
+#define PSW_ACL_MAX_BIND 16
+#define PSW_TIMEOUT_MAX (7 * 86400)
+#define PSW_MAX_SESSIONS_LIMIT (1 << 24)
 
 enum psw_cmd {
 	PSW_CMD_UNSPEC,
@@ -156,6 +231,12 @@ enum psw_cmd {
 	PSW_CMD_TRACE_GET,
 	PSW_CMD_TRACE_CLEAR,
 	PSW_CMD_GET_ERRORS,
+	PSW_CMD_NEW_ACL,
+	PSW_CMD_DEL_ACL,
+	PSW_CMD_GET_ACL,
+	PSW_CMD_BIND_ACL,
+	PSW_CMD_GET_SESSION,
+	PSW_CMD_FLUSH_SESSION,
 	__PSW_CMD_MAX
 };
 #define PSW_CMD_MAX (__PSW_CMD_MAX - 1)
@@ -179,6 +260,13 @@ enum psw_attr {
 	PSW_A_ERR_REASON,
 	PSW_A_ERR_COUNT,
 	PSW_A_PAD,
+	PSW_A_ACL,
+	PSW_A_ACL_DIR,
+	PSW_A_ACL_LIST,
+	PSW_A_SESSION,
+	PSW_A_SESSION_TABLE,
+	PSW_A_TIMEOUTS,
+	PSW_A_MAX_SESSIONS,
 	__PSW_A_MAX
 };
 #define PSW_A_MAX (__PSW_A_MAX - 1)
@@ -200,6 +288,8 @@ enum psw_port_attr {
 	PSW_PORT_A_MAC,
 	PSW_PORT_A_ADDRS,
 	PSW_PORT_A_STATS,
+	PSW_PORT_A_ACL_IN,
+	PSW_PORT_A_ACL_OUT,
 	__PSW_PORT_A_MAX
 };
 #define PSW_PORT_A_MAX (__PSW_PORT_A_MAX - 1)
@@ -269,5 +359,93 @@ enum psw_neigh_attr {
 	__PSW_NEIGH_A_MAX
 };
 #define PSW_NEIGH_A_MAX (__PSW_NEIGH_A_MAX - 1)
+
+enum psw_acl_action {
+	PSW_ACL_DENY,
+	PSW_ACL_PERMIT,
+	PSW_ACL_REFLECT,	/* permit and create a session */
+	__PSW_ACL_ACTION_MAX
+};
+#define PSW_ACL_ACTION_MAX (__PSW_ACL_ACTION_MAX - 1)
+
+enum psw_acl_dir {
+	PSW_ACL_IN,		/* packets entering the switch by the port */
+	PSW_ACL_OUT,		/* packets the switch sends out of the port */
+	__PSW_ACL_DIR_MAX
+};
+#define PSW_ACL_DIR_MAX (__PSW_ACL_DIR_MAX - 1)
+
+enum psw_acl_attr {
+	PSW_ACL_A_UNSPEC,
+	PSW_ACL_A_NUM,
+	PSW_ACL_A_RULES,
+	PSW_ACL_A_RULE,
+	PSW_ACL_A_FIRST,
+	PSW_ACL_A_COUNT,
+	__PSW_ACL_A_MAX
+};
+#define PSW_ACL_A_MAX (__PSW_ACL_A_MAX - 1)
+
+enum psw_rule_attr {
+	PSW_RULE_A_UNSPEC,
+	PSW_RULE_A_ACTION,
+	PSW_RULE_A_PROTO,
+	PSW_RULE_A_SRC,
+	PSW_RULE_A_SRC_PLEN,
+	PSW_RULE_A_DST,
+	PSW_RULE_A_DST_PLEN,
+	PSW_RULE_A_SPORT_MIN,
+	PSW_RULE_A_SPORT_MAX,
+	PSW_RULE_A_DPORT_MIN,
+	PSW_RULE_A_DPORT_MAX,
+	PSW_RULE_A_TCP_FLAGS,
+	PSW_RULE_A_TCP_MASK,
+	PSW_RULE_A_HITS,
+	PSW_RULE_A_PAD,
+	__PSW_RULE_A_MAX
+};
+#define PSW_RULE_A_MAX (__PSW_RULE_A_MAX - 1)
+
+enum psw_session_table {
+	PSW_SESSION_ACL,
+	__PSW_SESSION_TABLE_MAX
+};
+#define PSW_SESSION_TABLE_MAX (__PSW_SESSION_TABLE_MAX - 1)
+
+enum psw_session_state {
+	PSW_SESS_TCP_ESTABLISHED,
+	PSW_SESS_TCP_TRANSIENT,	/* handshake not done, or FIN/RST seen */
+	PSW_SESS_UDP,		/* and every protocol but TCP and ICMP */
+	PSW_SESS_ICMP,
+	__PSW_SESS_STATE_MAX
+};
+#define PSW_SESS_STATE_MAX (__PSW_SESS_STATE_MAX - 1)
+
+enum psw_session_attr {
+	PSW_SESS_A_UNSPEC,
+	PSW_SESS_A_TABLE,
+	PSW_SESS_A_PROTO,
+	PSW_SESS_A_SRC,
+	PSW_SESS_A_DST,
+	PSW_SESS_A_SPORT,
+	PSW_SESS_A_DPORT,
+	PSW_SESS_A_STATE,
+	PSW_SESS_A_PORT,
+	PSW_SESS_A_IDLE_MS,
+	PSW_SESS_A_EXPIRES_MS,
+	__PSW_SESS_A_MAX
+};
+#define PSW_SESS_A_MAX (__PSW_SESS_A_MAX - 1)
+
+/* Session timeouts; the index is enum psw_session_state + 1. */
+enum psw_timeout_attr {
+	PSW_TIMEOUT_A_UNSPEC,
+	PSW_TIMEOUT_A_TCP_ESTABLISHED,
+	PSW_TIMEOUT_A_TCP_TRANSIENT,
+	PSW_TIMEOUT_A_UDP,
+	PSW_TIMEOUT_A_ICMP,
+	__PSW_TIMEOUT_A_MAX
+};
+#define PSW_TIMEOUT_A_MAX (__PSW_TIMEOUT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_PODSWITCH_H */
