@@ -24,7 +24,7 @@ struct psw_nl {
 	struct mnl_socket *sock;
 	uint16_t family;
 	uint32_t seq;
-	char buf[PSW_NL_BUFSIZE];
+	char buf[PSW_NL_REQ_MAX];
 	size_t req_len;
 };
 
@@ -186,6 +186,13 @@ static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
 	int ret;
 
 	*intr = false;
+	if (req->nlmsg_len > PSW_NL_BUFSIZE) {
+		/* The kernel refuses messages longer than the send buffer. */
+		int size = req->nlmsg_len + PSW_NL_BUFSIZE;
+
+		if (mnl_socket_setsockopt(nl->sock, SO_SNDBUFFORCE, &size, sizeof(size)))
+			mnl_socket_setsockopt(nl->sock, SO_SNDBUF, &size, sizeof(size));
+	}
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
 		perror("pswctl: netlink send");
 		return -1;
@@ -205,13 +212,10 @@ static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
 int psw_nl_run(struct psw_nl *nl, psw_nl_cb cb, void (*reset)(void *), void *data)
 {
 	struct nlmsghdr *req = (struct nlmsghdr *)nl->buf;
-	char copy[sizeof(nl->buf)];
 	bool intr;
 	int tries;
 
-	memcpy(copy, req, req->nlmsg_len);
 	for (tries = 0; tries < 10; tries++) {
-		req = (struct nlmsghdr *)copy;
 		req->nlmsg_seq = ++nl->seq;
 		if (run(nl, req, cb, data, &intr) < 0)
 			return -1;
@@ -222,6 +226,11 @@ int psw_nl_run(struct psw_nl *nl, psw_nl_cb cb, void (*reset)(void *), void *dat
 	}
 	fprintf(stderr, "pswctl: the switch kept changing during the dump; try again\n");
 	return -1;
+}
+
+size_t psw_nl_room(const struct nlmsghdr *nlh)
+{
+	return PSW_NL_REQ_MAX - nlh->nlmsg_len;
 }
 
 static int collect_cb(const struct nlmsghdr *nlh, void *data)

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define PSW_NL_BUFSIZE 65536
+/* A request may be long: an ACL of PSW_ACL_MAX_RULES rules. */
+#define PSW_NL_REQ_MAX (4 << 20)
 
 struct psw_nl;
 
@@ -40,6 +42,9 @@ void psw_msgs_free(struct psw_msgs *msgs);
 /* Attribute tables: tb[type] for each attribute of a message or a nest. */
 void psw_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb, int max);
 void psw_attrs_nested(const struct nlattr *nest, const struct nlattr **tb, int max);
+
+/* Bytes left in the request buffer after @nlh. */
+size_t psw_nl_room(const struct nlmsghdr *nlh);
 
 /* Send a request that only wants an acknowledgement. */
 int psw_nl_ack(struct psw_nl *nl);

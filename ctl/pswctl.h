@@ -3,6 +3,7 @@
 #define PSWCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 extern bool json;		/* -j */
 extern int quiet_errors;	/* >0: callers report errors themselves */
@@ -20,6 +21,9 @@ int cmd_port(int argc, char **argv);
 int cmd_route(int argc, char **argv);
 int cmd_neigh(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_acl(int argc, char **argv);
+int cmd_session(int argc, char **argv);
+int cmd_set(int argc, char **argv);
 
 /* pswctl show SWITCH OBJECT */
 int show_ports(const char *sw);
@@ -27,6 +31,12 @@ int show_stats(const char *sw);
 int show_routes(const char *sw);
 int show_neigh(const char *sw);
 int show_errors(const char *sw);
+int show_acl(const char *sw);
+int show_sessions(const char *sw);
+
+/* IP protocol numbers and names (tcp, udp, icmp, or the number). */
+const char *proto_name(uint8_t proto);
+bool parse_proto(const char *s, uint8_t *proto);
 
 /* Parsing helpers that print why an argument was refused. */
 bool matches(const char *arg, const char *word);

@@ -18,8 +18,11 @@
 static void print_switch(const struct nlmsghdr *nlh)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1];
+	const struct nlattr *to[PSW_TIMEOUT_A_MAX + 1];
 	const char *mac = "?", *addr = "?", *name = "?";
+	uint32_t t[PSW_TIMEOUT_A_MAX + 1], maxs;
 	bool hr, as;
+	int i;
 
 	psw_attrs(nlh, tb, PSW_A_MAX);
 	if (tb[PSW_A_IFNAME])
@@ -30,6 +33,10 @@ static void print_switch(const struct nlmsghdr *nlh)
 		addr = fmt_ip4(mnl_attr_get_u32(tb[PSW_A_ADDRESS]));
 	hr = tb[PSW_A_HOST_ROUTES] && mnl_attr_get_u8(tb[PSW_A_HOST_ROUTES]);
 	as = tb[PSW_A_ANTI_SPOOF] && mnl_attr_get_u8(tb[PSW_A_ANTI_SPOOF]);
+	psw_attrs_nested(tb[PSW_A_TIMEOUTS], to, PSW_TIMEOUT_A_MAX);
+	for (i = 1; i <= PSW_TIMEOUT_A_MAX; i++)
+		t[i] = to[i] ? mnl_attr_get_u32(to[i]) : 0;
+	maxs = tb[PSW_A_MAX_SESSIONS] ? mnl_attr_get_u32(tb[PSW_A_MAX_SESSIONS]) : 0;
 	if (json) {
 		json_open_object(NULL);
 		json_string("ifname", name);
@@ -38,12 +45,22 @@ static void print_switch(const struct nlmsghdr *nlh)
 		json_string("address", addr);
 		json_bool("host_routes", hr);
 		json_bool("anti_spoof", as);
+		json_uint("max_sessions", maxs);
+		json_open_object("timeouts");
+		json_uint("tcp_established", t[PSW_TIMEOUT_A_TCP_ESTABLISHED]);
+		json_uint("tcp_transient", t[PSW_TIMEOUT_A_TCP_TRANSIENT]);
+		json_uint("udp", t[PSW_TIMEOUT_A_UDP]);
+		json_uint("icmp", t[PSW_TIMEOUT_A_ICMP]);
+		json_close_object();
 		json_close_object();
 		return;
 	}
 	printf("%s: ifindex %u mac %s address %s host-routes %s anti-spoof %s\n",
 	       name, tb[PSW_A_IFINDEX] ? mnl_attr_get_u32(tb[PSW_A_IFINDEX]) : 0,
 	       mac, addr, hr ? "on" : "off", as ? "on" : "off");
+	printf("    max-sessions %u timeout tcp-established %u tcp-transient %u udp %u icmp %u\n",
+	       maxs, t[PSW_TIMEOUT_A_TCP_ESTABLISHED], t[PSW_TIMEOUT_A_TCP_TRANSIENT],
+	       t[PSW_TIMEOUT_A_UDP], t[PSW_TIMEOUT_A_ICMP]);
 }
 
 static int show_switches(const char *name)
@@ -86,6 +103,8 @@ static const struct {
 	{ "ports", show_ports },
 	{ "routes", show_routes },
 	{ "neigh", show_neigh },
+	{ "acl", show_acl },
+	{ "sessions", show_sessions },
 	{ "errors", show_errors },
 	{ "stats", show_stats },
 };

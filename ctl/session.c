@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pswctl session show SWITCH       (= pswctl show SWITCH sessions)
+ * pswctl session flush SWITCH [acl]
+ * pswctl set SWITCH {timeout {tcp-established|tcp-transient|udp|icmp} SECONDS |
+ *                    max-sessions N} ...
+ */
+#include "json.h"
+#include "nl.h"
+#include "pswctl.h"
+#include "util.h"
+
+#include "uapi/linux/podswitch.h"
+
+#include <stdio.h>
+
+static const char *const states[] = {
+	[PSW_SESS_TCP_ESTABLISHED] = "established",
+	[PSW_SESS_TCP_TRANSIENT] = "transient",
+	[PSW_SESS_UDP] = "udp",
+	[PSW_SESS_ICMP] = "icmp",
+};
+
+/* Timeout names by PSW_TIMEOUT_A_*, as `set` takes them. */
+static const char *const timeouts[] = {
+	[PSW_TIMEOUT_A_TCP_ESTABLISHED] = "tcp-established",
+	[PSW_TIMEOUT_A_TCP_TRANSIENT] = "tcp-transient",
+	[PSW_TIMEOUT_A_UDP] = "udp",
+	[PSW_TIMEOUT_A_ICMP] = "icmp",
+};
+
+static uint32_t u32_or(const struct nlattr *a, uint32_t dflt)
+{
+	return a ? mnl_attr_get_u32(a) : dflt;
+}
+
+static void print_session(const struct sw *sw, const struct nlmsghdr *nlh,
+			  unsigned int i, void *arg)
+{
+	const struct nlattr *tb[PSW_A_MAX + 1], *st[PSW_SESS_A_MAX + 1];
+	const char *state = "?", *port = "?", *proto;
+	char src[24], dst[24];
+	uint8_t s;
+
+	(void)i;
+	(void)arg;
+	psw_attrs(nlh, tb, PSW_A_MAX);
+	psw_attrs_nested(tb[PSW_A_SESSION], st, PSW_SESS_A_MAX);
+	if (!st[PSW_SESS_A_PROTO] || !st[PSW_SESS_A_SRC] || !st[PSW_SESS_A_DST])
+		return;
+	proto = proto_name(mnl_attr_get_u8(st[PSW_SESS_A_PROTO]));
+	if (st[PSW_SESS_A_STATE]) {
+		s = mnl_attr_get_u8(st[PSW_SESS_A_STATE]);
+		if (s <= PSW_SESS_STATE_MAX)
+			state = states[s];
+	}
+	if (st[PSW_SESS_A_PORT])
+		port = sw_port_name(sw, mnl_attr_get_u32(st[PSW_SESS_A_PORT]));
+	snprintf(src, sizeof(src), "%s:%u", fmt_ip4(mnl_attr_get_u32(st[PSW_SESS_A_SRC])),
+		 st[PSW_SESS_A_SPORT] ? mnl_attr_get_u16(st[PSW_SESS_A_SPORT]) : 0);
+	snprintf(dst, sizeof(dst), "%s:%u", fmt_ip4(mnl_attr_get_u32(st[PSW_SESS_A_DST])),
+		 st[PSW_SESS_A_DPORT] ? mnl_attr_get_u16(st[PSW_SESS_A_DPORT]) : 0);
+	if (json) {
+		json_open_object(NULL);
+		json_string("table", "acl");
+		json_string("proto", proto);
+		json_string("src", src);
+		json_string("dst", dst);
+		json_string("state", state);
+		json_string("dev", port);
+		json_uint("idle_ms", u32_or(st[PSW_SESS_A_IDLE_MS], 0));
+		json_uint("expires_ms", u32_or(st[PSW_SESS_A_EXPIRES_MS], 0));
+		json_close_object();
+		return;
+	}
+	printf("acl %s %s -> %s %s dev %s idle %us expires %us\n", proto, src, dst,
+	       state, port, u32_or(st[PSW_SESS_A_IDLE_MS], 0) / 1000,
+	       u32_or(st[PSW_SESS_A_EXPIRES_MS], 0) / 1000);
+}
+
+int show_sessions(const char *name)
+{
+	return sw_dump(name, PSW_CMD_GET_SESSION, NULL, print_session, NULL) < 0 ? -1 : 0;
+}
+
+int cmd_session(int argc, char **argv)
+{
+	const char *verb, *name;
+	struct nlmsghdr *nlh;
+	struct psw_nl *nl;
+	struct sw sw;
+	int ret;
+
+	verb = next_arg(&argc, &argv, "session verb (show, flush)");
+	name = verb ? next_arg(&argc, &argv, "switch name") : NULL;
+	if (!name)
+		return -1;
+	if (matches(verb, "show")) {
+		if (argc)
+			return usage_error("unexpected \"%s\"", argv[0]);
+		return show_sessions(name);
+	}
+	if (!matches(verb, "flush"))
+		return usage_error("session: unknown verb \"%s\"", verb);
+	if (argc > 1 || (argc == 1 && !matches(argv[0], "acl")))
+		return usage_error("session flush: unexpected \"%s\"", argv[0]);
+	if (sw_open(&sw, name))
+		return -1;
+	nl = psw_nl_open();
+	if (!nl)
+		return -1;
+	nlh = sw_req(nl, &sw, PSW_CMD_FLUSH_SESSION, 0);
+	if (argc == 1)
+		mnl_attr_put_u8(nlh, PSW_A_SESSION_TABLE, PSW_SESSION_ACL);
+	ret = psw_nl_ack(nl);
+	psw_nl_close(nl);
+	return ret;
+}
+
+int cmd_set(int argc, char **argv)
+{
+	const char *name, *arg, *val;
+	struct nlattr *nest = NULL;
+	struct nlmsghdr *nlh;
+	struct psw_nl *nl;
+	uint32_t v;
+	struct sw sw;
+	int ret = -1, t;
+
+	name = next_arg(&argc, &argv, "switch name");
+	if (!name || sw_open(&sw, name))
+		return -1;
+	if (argc == 0)
+		return usage_error("set: nothing to set");
+	nl = psw_nl_open();
+	if (!nl)
+		return -1;
+	nlh = sw_req(nl, &sw, PSW_CMD_SET_SWITCH, 0);
+	/* max-sessions first: the timeouts go in one nest after it. */
+	for (t = 0; t + 1 < argc; t++) {
+		if (!matches(argv[t], "max-sessions"))
+			continue;
+		if (!parse_u32(argv[t + 1], PSW_MAX_SESSIONS_LIMIT, &v) || !v) {
+			usage_error("set: max-sessions is 1..%u, not \"%s\"",
+				    PSW_MAX_SESSIONS_LIMIT, argv[t + 1]);
+			goto out;
+		}
+		mnl_attr_put_u32(nlh, PSW_A_MAX_SESSIONS, v);
+	}
+	while (argc > 0) {
+		arg = next_arg(&argc, &argv, "setting");
+		if (matches(arg, "max-sessions")) {
+			if (!next_arg(&argc, &argv, "max-sessions value"))
+				goto out;
+			continue;
+		}
+		if (!matches(arg, "timeout")) {
+			usage_error("set: unknown setting \"%s\" (timeout or max-sessions)", arg);
+			goto out;
+		}
+		arg = next_arg(&argc, &argv, "timeout name");
+		val = arg ? next_arg(&argc, &argv, "seconds") : NULL;
+		if (!val)
+			goto out;
+		for (t = PSW_TIMEOUT_A_TCP_ESTABLISHED; t <= PSW_TIMEOUT_A_MAX; t++)
+			if (matches(arg, timeouts[t]))
+				break;
+		if (t > PSW_TIMEOUT_A_MAX) {
+			usage_error("set: unknown timeout \"%s\" (tcp-established, tcp-transient, udp, icmp)",
+				    arg);
+			goto out;
+		}
+		if (!parse_u32(val, PSW_TIMEOUT_MAX, &v) || !v) {
+			usage_error("set: timeout is 1..%u seconds, not \"%s\"", PSW_TIMEOUT_MAX, val);
+			goto out;
+		}
+		if (!nest)
+			nest = mnl_attr_nest_start(nlh, PSW_A_TIMEOUTS);
+		mnl_attr_put_u32(nlh, t, v);
+	}
+	if (nest)
+		mnl_attr_nest_end(nlh, nest);
+	ret = psw_nl_ack(nl);
+out:
+	psw_nl_close(nl);
+	return ret;
+}
