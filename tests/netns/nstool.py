@@ -114,6 +114,56 @@ def udp_echo(addr, port, nbytes):
     sys.exit("udp-echo: no answer")
 
 
+def tcp_try(addr, port, timeout="2"):
+    """Connect and exchange a few bytes: exit 0 if that works, 1 if not."""
+    try:
+        s = socket.create_connection((addr, int(port)), timeout=float(timeout))
+        s.sendall(b"ping")
+        if s.recv(4) != b"ping":
+            raise OSError("no echo")
+        s.close()
+    except OSError as e:
+        print(f"tcp-try {addr}:{port}: {e.__class__.__name__}: {e}")
+        sys.exit(1)
+    print(f"tcp-try {addr}:{port}: connected")
+
+
+def udp_try(addr, port, timeout="2"):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(float(timeout))
+    s.sendto(b"ping", (addr, int(port)))
+    try:
+        data, _ = s.recvfrom(100)
+    except OSError as e:
+        print(f"udp-try {addr}:{port}: {e.__class__.__name__}: {e}")
+        sys.exit(1)
+    print(f"udp-try {addr}:{port}: answered")
+
+
+def tcp_streams(addr, port, n, seconds):
+    """N connections echoing without pause for SECONDS; any stall fails."""
+    conns = [socket.create_connection((addr, int(port)), timeout=5) for _ in range(int(n))]
+    end = time.time() + float(seconds)
+    rounds = 0
+    while time.time() < end:
+        for i, c in enumerate(conns):
+            msg = os.urandom(1000)
+            c.sendall(msg)
+            got = b""
+            while len(got) < len(msg):
+                try:
+                    chunk = c.recv(len(msg) - len(got))
+                except OSError as e:
+                    sys.exit(f"tcp-streams: stream {i} broke after {rounds} rounds: {e}")
+                if not chunk:
+                    sys.exit(f"tcp-streams: stream {i} closed after {rounds} rounds")
+                got += chunk
+            if got != msg:
+                sys.exit(f"tcp-streams: stream {i} echoed different bytes")
+        rounds += 1
+    print(f"tcp-streams: {n} streams, {rounds} rounds each")
+
+
 def udp_mesh(port, pods):
     """Every pod sends one datagram to every other; each must arrive."""
     port = int(port)
@@ -242,6 +292,12 @@ if __name__ == "__main__":
         genl(args[0], args[1])
     elif cmd == "udp-echo":
         udp_echo(*args)
+    elif cmd == "tcp-try":
+        tcp_try(*args)
+    elif cmd == "udp-try":
+        udp_try(*args)
+    elif cmd == "tcp-streams":
+        tcp_streams(*args)
     elif cmd == "udp-mesh":
         udp_mesh(args[0], args[1:])
     else:
