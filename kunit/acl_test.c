@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ACL rule matching field by field, and the tuple-space classifier
+ * against the linear first-match reference on thousands of random rules
+ * and packets.
+ */
+#include "kmod/acl.h"
+
+#include <kunit/test.h>
+#include <linux/inetdevice.h>
+#include <linux/random.h>
+#include <net/tcp.h>
+
+static struct psw_acl_rule any(u8 action)
+{
+	return (struct psw_acl_rule){ .action = action, .sport_max = U16_MAX,
+				      .dport_max = U16_MAX };
+}
+
+static struct psw_flow flow(u32 src, u32 dst, u8 proto, u16 sport, u16 dport, u8 flags)
+{
+	return (struct psw_flow){ .src = htonl(src), .dst = htonl(dst), .proto = proto,
+				  .sport = sport, .dport = dport, .tcp_flags = flags,
+				  .l4 = true };
+}
+
+static void psw_test_acl_rule_fields(struct kunit *test)
+{
+	struct psw_flow f = flow(0x0a010106, 0xac1e0102, IPPROTO_TCP, 32966, 8080,
+				 TCPHDR_SYN);
+	struct psw_acl_rule r = any(PSW_ACL_PERMIT);
+
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+
+	/* prefixes: /0 matches all, /32 one address, /8 its network */
+	r.src = htonl(0x0a000000);
+	r.src_plen = 8;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+	r.src = htonl(0x0b000000);
+	KUNIT_EXPECT_FALSE(test, psw_acl_rule_match(&r, &f));
+	r = any(PSW_ACL_PERMIT);
+	r.dst = htonl(0xac1e0102);
+	r.dst_plen = 32;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+	r.dst = htonl(0xac1e0103);
+	KUNIT_EXPECT_FALSE(test, psw_acl_rule_match(&r, &f));
+
+	/* protocol */
+	r = any(PSW_ACL_PERMIT);
+	r.proto = IPPROTO_UDP;
+	KUNIT_EXPECT_FALSE(test, psw_acl_rule_match(&r, &f));
+	r.proto = IPPROTO_TCP;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+
+	/* port ranges are inclusive at both ends */
+	r.dport_min = 8080;
+	r.dport_max = 8080;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+	r.dport_min = 8081;
+	r.dport_max = 9000;
+	KUNIT_EXPECT_FALSE(test, psw_acl_rule_match(&r, &f));
+	r.dport_min = 1;
+	r.dport_max = 8080;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+	r.sport_min = 32967;
+	r.sport_max = 65535;
+	KUNIT_EXPECT_FALSE(test, psw_acl_rule_match(&r, &f));
+	r.sport_min = 32966;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+
+	/* a fragment (no L4 header) never matches a rule about ports */
+	f.l4 = false;
+	KUNIT_EXPECT_FALSE(test, psw_acl_rule_match(&r, &f));
+	r = any(PSW_ACL_PERMIT);
+	r.proto = IPPROTO_TCP;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+	f.l4 = true;
+
+	/* tcp flags: (flags & mask) == value */
+	r.tcp_flags = TCPHDR_SYN;
+	r.tcp_mask = TCPHDR_SYN | TCPHDR_ACK;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+	f.tcp_flags = TCPHDR_SYN | TCPHDR_ACK;
+	KUNIT_EXPECT_FALSE(test, psw_acl_rule_match(&r, &f));
+	r.tcp_mask = TCPHDR_SYN;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+
+	/* ICMP: type and code in the port fields */
+	f = flow(0x0a010106, 0x0a010107, IPPROTO_ICMP, 8, 0, 0);
+	r = any(PSW_ACL_PERMIT);
+	r.proto = IPPROTO_ICMP;
+	r.sport_min = r.sport_max = 8;
+	KUNIT_EXPECT_TRUE(test, psw_acl_rule_match(&r, &f));
+	r.sport_min = r.sport_max = 0;
+	KUNIT_EXPECT_FALSE(test, psw_acl_rule_match(&r, &f));
+}
+
+static struct psw_acl *mkacl(struct kunit *test, u32 num, const struct psw_acl_rule *r, u32 n)
+{
+	struct psw_acl *acl = psw_acl_alloc(num, n);
+
+	KUNIT_ASSERT_NOT_NULL(test, acl);
+	memcpy(acl->rules, r, n * sizeof(*r));
+	return acl;
+}
+
+/* First match across bound ACLs, in binding order. */
+static void psw_test_acl_cls_order(struct kunit *test)
+{
+	struct psw_acl_rule a[2] = { any(PSW_ACL_DENY), any(PSW_ACL_PERMIT) };
+	struct psw_acl_rule b[1] = { any(PSW_ACL_REFLECT) };
+	struct psw_flow f = flow(0x0a000001, 0x0a000002, IPPROTO_UDP, 1000, 53, 0);
+	const struct psw_acl_rule *r;
+	const struct psw_acl *which;
+	struct psw_acl *acls[2];
+	struct psw_acl_cls *cls;
+	u32 index;
+	int pos;
+
+	a[0].proto = IPPROTO_TCP;
+	a[1].dst = htonl(0x0a000003);
+	a[1].dst_plen = 32;
+	acls[0] = mkacl(test, 7, a, 2);
+	acls[1] = mkacl(test, 3, b, 1);
+	cls = psw_acl_cls_build(acls, 2);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	pos = psw_acl_cls_lookup(cls, &f);
+	KUNIT_ASSERT_EQ(test, pos, 2);
+	r = psw_acl_cls_rule(cls, pos, &which, &index);
+	KUNIT_EXPECT_EQ(test, which->num, 3u);
+	KUNIT_EXPECT_EQ(test, index, 0u);
+	KUNIT_EXPECT_EQ(test, r->action, PSW_ACL_REFLECT);
+
+	f.proto = IPPROTO_TCP;
+	pos = psw_acl_cls_lookup(cls, &f);
+	KUNIT_EXPECT_EQ(test, pos, 0);
+	f.proto = IPPROTO_UDP;
+	f.dst = htonl(0x0a000003);
+	KUNIT_EXPECT_EQ(test, psw_acl_cls_lookup(cls, &f), 1);
+	psw_acl_cls_free(cls);
+	psw_acl_put(acls[0]);
+	psw_acl_put(acls[1]);
+}
+
+/* Values drawn from small pools, so that random rules and packets meet. */
+static u32 pick_addr(void)
+{
+	static const u32 base[] = { 0x0a010100, 0x0a010200, 0x0a020000, 0xac1e0100 };
+
+	return base[get_random_u32_below(ARRAY_SIZE(base))] | get_random_u32_below(8);
+}
+
+static u8 pick_plen(void)
+{
+	static const u8 common[] = { 0, 8, 16, 24, 32, 32, 32 };
+
+	return get_random_u32_below(4) ? common[get_random_u32_below(ARRAY_SIZE(common))] :
+					 get_random_u32_below(33);
+}
+
+static u16 pick_port(void)
+{
+	static const u16 ports[] = { 53, 80, 443, 8080, 9090, 32966 };
+
+	return get_random_u32_below(4) ? ports[get_random_u32_below(ARRAY_SIZE(ports))] :
+					 get_random_u32_below(65536);
+}
+
+static void pick_range(u16 *lo, u16 *hi)
+{
+	switch (get_random_u32_below(4)) {
+	case 0:
+		*lo = 0;
+		*hi = U16_MAX;
+		break;
+	case 1:
+		*lo = *hi = pick_port();
+		break;
+	default:
+		*lo = pick_port();
+		*hi = *lo + get_random_u32_below(U16_MAX - *lo + 1);
+	}
+}
+
+static struct psw_acl_rule random_rule(void)
+{
+	static const u8 protos[] = { 0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, 47 };
+	struct psw_acl_rule r = any(get_random_u32_below(3));
+
+	r.src_plen = pick_plen();
+	r.src = htonl(pick_addr()) & inet_make_mask(r.src_plen);
+	r.dst_plen = pick_plen();
+	r.dst = htonl(pick_addr()) & inet_make_mask(r.dst_plen);
+	r.proto = protos[get_random_u32_below(ARRAY_SIZE(protos))];
+	if (r.proto == IPPROTO_TCP || r.proto == IPPROTO_UDP) {
+		pick_range(&r.sport_min, &r.sport_max);
+		pick_range(&r.dport_min, &r.dport_max);
+	}
+	if (r.proto == IPPROTO_TCP && !get_random_u32_below(4)) {
+		r.tcp_mask = get_random_u8();
+		r.tcp_flags = get_random_u8() & r.tcp_mask;
+	}
+	return r;
+}
+
+static struct psw_flow random_flow(void)
+{
+	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, 47 };
+	struct psw_flow f = flow(pick_addr(), pick_addr(),
+				 protos[get_random_u32_below(ARRAY_SIZE(protos))],
+				 pick_port(), pick_port(), get_random_u8());
+
+	f.l4 = get_random_u32_below(16) != 0;
+	return f;
+}
+
+#define NRULES 3000
+#define NFLOWS 30000
+
+static void psw_test_acl_cls_random(struct kunit *test)
+{
+	struct psw_acl_rule *rules;
+	struct psw_acl *acls[3];
+	struct psw_acl_cls *cls;
+	u32 i, hits = 0, misses = 0;
+	int fast, slow;
+
+	rules = kunit_kmalloc_array(test, NRULES, sizeof(*rules), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rules);
+	for (i = 0; i < NRULES; i++)
+		rules[i] = random_rule();
+	/* Three ACLs bound together: 1000 rules each. */
+	for (i = 0; i < 3; i++)
+		acls[i] = mkacl(test, i, rules + i * (NRULES / 3), NRULES / 3);
+	cls = psw_acl_cls_build(acls, 3);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+
+	for (i = 0; i < NFLOWS; i++) {
+		struct psw_flow f = random_flow();
+
+		fast = psw_acl_cls_lookup(cls, &f);
+		slow = psw_acl_cls_lookup_linear(cls, &f);
+		if (fast != slow) {
+			KUNIT_FAIL(test, "flow %pI4 -> %pI4 proto %u ports %u %u flags %#x l4 %d: classifier %d, linear %d",
+				   &f.src, &f.dst, f.proto, f.sport, f.dport, f.tcp_flags,
+				   f.l4, fast, slow);
+			break;
+		}
+		if (slow >= 0)
+			hits++;
+		else
+			misses++;
+	}
+	/* Both outcomes must be exercised, and matches beyond the first rules. */
+	KUNIT_EXPECT_GT(test, hits, NFLOWS / 10);
+	KUNIT_EXPECT_GT(test, misses, 0u);
+	psw_acl_cls_free(cls);
+	for (i = 0; i < 3; i++)
+		psw_acl_put(acls[i]);
+}
+
+/* Ten thousand pod-style rules (dst /32, one TCP port) in a few masks. */
+static void psw_test_acl_cls_many(struct kunit *test)
+{
+	struct psw_acl *acl = psw_acl_alloc(1, 10000);
+	struct psw_acl_cls *cls;
+	struct psw_flow f;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, acl);
+	for (i = 0; i < 10000; i++) {
+		acl->rules[i] = any(PSW_ACL_PERMIT);
+		acl->rules[i].proto = IPPROTO_TCP;
+		acl->rules[i].dst = htonl(0x0a000000 + i);
+		acl->rules[i].dst_plen = 32;
+		acl->rules[i].dport_min = acl->rules[i].dport_max = 8000 + i % 100;
+	}
+	cls = psw_acl_cls_build(&acl, 1);
+	KUNIT_ASSERT_NOT_NULL(test, cls);
+	for (i = 0; i < 10000; i += 7) {
+		f = flow(0x0b000001, 0x0a000000 + i, IPPROTO_TCP, 40000, 8000 + i % 100, 0);
+		KUNIT_EXPECT_EQ(test, psw_acl_cls_lookup(cls, &f), (int)i);
+		f.dport++;
+		KUNIT_EXPECT_EQ(test, psw_acl_cls_lookup(cls, &f), -1);
+	}
+	psw_acl_cls_free(cls);
+	psw_acl_put(acl);
+}
+
+static struct kunit_case psw_acl_cases[] = {
+	KUNIT_CASE(psw_test_acl_rule_fields),
+	KUNIT_CASE(psw_test_acl_cls_order),
+	KUNIT_CASE(psw_test_acl_cls_random),
+	KUNIT_CASE(psw_test_acl_cls_many),
+	{}
+};
+
+static struct kunit_suite psw_acl_suite = {
+	.name = "podswitch-acl",
+	.test_cases = psw_acl_cases,
+};
+
+kunit_test_suite(psw_acl_suite);

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Session keys, the TCP state machine, expiry, and a full table
+ * recycling its oldest transient session.
+ */
+#include "kmod/session.h"
+#include "kmod/switch.h"
+
+#include <kunit/test.h>
+#include <linux/slab.h>
+#include <net/tcp.h>
+
+static void psw_test_sess_key(struct kunit *test)
+{
+	struct psw_sess_key a, b;
+	u8 da, db;
+
+	psw_sess_key_make(&a, &da, htonl(0x0a010106), htonl(0xac1e0102), htons(8080),
+			  htons(32966), IPPROTO_TCP);
+	psw_sess_key_make(&b, &db, htonl(0xac1e0102), htonl(0x0a010106), htons(32966),
+			  htons(8080), IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, memcmp(&a, &b, sizeof(a)), 0);
+	KUNIT_EXPECT_NE(test, da, db);
+	/* Same addresses: the ports order the endpoints. */
+	psw_sess_key_make(&a, &da, htonl(1), htonl(1), htons(2), htons(1), IPPROTO_UDP);
+	psw_sess_key_make(&b, &db, htonl(1), htonl(1), htons(1), htons(2), IPPROTO_UDP);
+	KUNIT_EXPECT_EQ(test, memcmp(&a, &b, sizeof(a)), 0);
+	KUNIT_EXPECT_NE(test, da, db);
+	psw_sess_key_make(&b, &db, htonl(1), htonl(1), htons(1), htons(2), IPPROTO_TCP);
+	KUNIT_EXPECT_NE(test, memcmp(&a, &b, sizeof(a)), 0);
+}
+
+static void psw_test_sess_tcp_state(struct kunit *test)
+{
+	u8 seen[2] = { TCPHDR_SYN, 0 };
+
+	KUNIT_EXPECT_EQ(test, psw_sess_tcp_state(seen), PSW_SESS_TCP_TRANSIENT);
+	seen[1] = TCPHDR_SYN | TCPHDR_ACK;
+	KUNIT_EXPECT_EQ(test, psw_sess_tcp_state(seen), PSW_SESS_TCP_TRANSIENT);
+	seen[0] |= TCPHDR_ACK;
+	KUNIT_EXPECT_EQ(test, psw_sess_tcp_state(seen), PSW_SESS_TCP_ESTABLISHED);
+	seen[1] |= TCPHDR_FIN;
+	KUNIT_EXPECT_EQ(test, psw_sess_tcp_state(seen), PSW_SESS_TCP_TRANSIENT);
+	seen[1] = TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST;
+	KUNIT_EXPECT_EQ(test, psw_sess_tcp_state(seen), PSW_SESS_TCP_TRANSIENT);
+	/* ACK alone both ways (picked up mid-stream) is not a handshake. */
+	seen[0] = TCPHDR_ACK;
+	seen[1] = TCPHDR_ACK;
+	KUNIT_EXPECT_EQ(test, psw_sess_tcp_state(seen), PSW_SESS_TCP_TRANSIENT);
+}
+
+struct sess_ctx {
+	struct psw_params __rcu *params;
+	struct psw_sess_table t;
+};
+
+static struct sess_ctx *sess_ctx(struct kunit *test, u32 max)
+{
+	struct sess_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct psw_params *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	p = psw_params_default(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->max_sessions = max;
+	RCU_INIT_POINTER(c->params, p);
+	KUNIT_ASSERT_EQ(test, psw_sess_table_init(&c->t, &c->params), 0);
+	return c;
+}
+
+static void sess_ctx_free(struct sess_ctx *c)
+{
+	psw_sess_table_destroy(&c->t);
+	kfree(rcu_access_pointer(c->params));
+}
+
+static struct psw_session *open_sess(struct sess_ctx *c, u8 proto, u16 sport)
+{
+	const struct psw_params *p = rcu_access_pointer(c->params);
+	struct psw_sess_key k;
+	struct psw_session *s;
+	u8 dir;
+
+	psw_sess_key_make(&k, &dir, htonl(0x0a000001), htonl(0x0a000002), htons(sport),
+			  htons(80), proto);
+	rcu_read_lock();
+	s = psw_sess_create(&c->t, &k, dir, 1, p);
+	rcu_read_unlock();
+	return s;
+}
+
+static bool sess_alive(struct sess_ctx *c, u8 proto, u16 sport)
+{
+	const struct psw_params *p = rcu_access_pointer(c->params);
+	struct psw_sess_key k;
+	bool alive;
+	u8 dir;
+
+	psw_sess_key_make(&k, &dir, htonl(0x0a000002), htonl(0x0a000001), htons(80),
+			  htons(sport), proto);
+	rcu_read_lock();
+	alive = psw_sess_lookup(&c->t, &k, p);
+	rcu_read_unlock();
+	return alive;
+}
+
+static void psw_test_sess_establish(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx(test, 10);
+	struct psw_session *s = open_sess(c, IPPROTO_TCP, 1000);
+	u8 o;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	o = s->orig;
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_TRANSIENT);
+	psw_sess_update(&c->t, s, o, TCPHDR_SYN);
+	psw_sess_update(&c->t, s, !o, TCPHDR_SYN | TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_TRANSIENT);
+	psw_sess_update(&c->t, s, o, TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_ESTABLISHED);
+	psw_sess_update(&c->t, s, !o, TCPHDR_FIN | TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_TRANSIENT);
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_TCP, 1000));
+	/* Another CPU's packet for the same key finds the existing one. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(open_sess(c, IPPROTO_TCP, 1000)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 1);
+	sess_ctx_free(c);
+}
+
+static void psw_test_sess_expiry(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx(test, 10);
+	struct psw_session *s = open_sess(c, IPPROTO_UDP, 2000);
+	const struct psw_params *p = rcu_access_pointer(c->params);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_UDP);
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_UDP, 2000));
+	KUNIT_EXPECT_EQ(test, psw_sess_gc(&c->t, 100), 0u);
+	/* Idle for longer than the UDP timeout: gone for packets at once... */
+	WRITE_ONCE(s->last, jiffies - (unsigned long)p->timeout[PSW_SESS_UDP] * HZ - 1);
+	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_UDP, 2000));
+	/* ...and reclaimed by the collector. */
+	KUNIT_EXPECT_EQ(test, psw_sess_gc(&c->t, 100), 1u);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 0);
+	/* A new connection on the same key starts over. */
+	s = open_sess(c, IPPROTO_UDP, 2000);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(s));
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_UDP, 2000));
+	sess_ctx_free(c);
+}
+
+static void psw_test_sess_full(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx(test, 3);
+	struct psw_session *s;
+	u8 o;
+
+	s = open_sess(c, IPPROTO_TCP, 1);	/* will be established */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	o = s->orig;
+	psw_sess_update(&c->t, s, o, TCPHDR_SYN | TCPHDR_ACK);
+	psw_sess_update(&c->t, s, !o, TCPHDR_SYN | TCPHDR_ACK);
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_ESTABLISHED);
+	s = open_sess(c, IPPROTO_TCP, 2);	/* transient, the oldest */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	WRITE_ONCE(s->last, jiffies - 2);
+	s = open_sess(c, IPPROTO_TCP, 3);	/* transient */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	WRITE_ONCE(s->last, jiffies - 1);
+
+	/* Full: the oldest transient session (port 2) makes room. */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(open_sess(c, IPPROTO_UDP, 4)));
+	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_TCP, 2));
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_TCP, 3));
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_TCP, 1));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(open_sess(c, IPPROTO_UDP, 5)));
+	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_TCP, 3));
+	/* Nothing transient left: refused, established and UDP kept. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(open_sess(c, IPPROTO_TCP, 6)), -ENOSPC);
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_TCP, 1));
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_UDP, 4));
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_UDP, 5));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 3);
+
+	psw_sess_flush(&c->t);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 0);
+	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_TCP, 1));
+	sess_ctx_free(c);
+}
+
+static struct kunit_case psw_sess_cases[] = {
+	KUNIT_CASE(psw_test_sess_key),
+	KUNIT_CASE(psw_test_sess_tcp_state),
+	KUNIT_CASE(psw_test_sess_establish),
+	KUNIT_CASE(psw_test_sess_expiry),
+	KUNIT_CASE(psw_test_sess_full),
+	{}
+};
+
+static struct kunit_suite psw_sess_suite = {
+	.name = "podswitch-session",
+	.test_cases = psw_sess_cases,
+};
+
+kunit_test_suite(psw_sess_suite);
