@@ -626,6 +626,7 @@ static struct psw_session *psw_acl_session(struct psw_pkt *pkt, struct sk_buff *
 		return NULL;
 	pkt->sess_key = k;
 	pkt->sess_dir = dir;
+	pkt->sess_flags = flags;
 	pkt->sess_key_ok = true;
 	s = psw_sess_lookup(&pkt->sw->sessions, &k, pkt->params);
 	if (s) {
@@ -749,7 +750,7 @@ bool psw_acl_out(struct psw_pkt *pkt, struct sk_buff *skb)
 	if (likely(!pkt->reflect) || pkt->sess || !pkt->sess_key_ok)
 		return true;
 	s = psw_sess_create(&pkt->sw->sessions, &pkt->sess_key, pkt->sess_dir,
-			    pkt->in->index, pkt->params);
+			    pkt->sess_flags, pkt->in->index, pkt->params);
 	if (IS_ERR(s) && PTR_ERR(s) != -EEXIST) {
 		psw_trace(pkt, "acl-out: cannot create a session: %s\n",
 			  PTR_ERR(s) == -ENOSPC ? "table full" : "out of memory");

@@ -29,6 +29,7 @@ struct psw_pkt {
 	struct psw_sess_key sess_key;
 	struct psw_session *sess;
 	u8 sess_dir;
+	u8 sess_flags;			/* TCP flags, for a new session */
 	bool flow_parsed;
 	bool sess_looked;
 	bool sess_key_ok;

@@ -223,14 +223,16 @@ static void psw_sess_gc_arm(struct psw_sess_table *t)
 }
 
 /*
- * Create the session of key @k, opened from endpoint @dir on port @port.
+ * Create the session of key @k, opened from endpoint @dir on port @port
+ * by a packet with @tcp_flags.
  * Returns the session (which may be one another CPU just created for the
  * same key) or an ERR_PTR: -ENOSPC when the table is full with nothing to
  * recycle, -ENOMEM. Called under rcu_read_lock() from softirq.
  */
 struct psw_session *psw_sess_create(struct psw_sess_table *t,
 				    const struct psw_sess_key *k, u8 dir,
-				    u16 port, const struct psw_params *p)
+				    u8 tcp_flags, u16 port,
+				    const struct psw_params *p)
 {
 	struct psw_session *s, *old;
 	struct psw_sess_cpu *c;
@@ -252,6 +254,7 @@ struct psw_session *psw_sess_create(struct psw_sess_table *t,
 	}
 	s->key = *k;
 	s->orig = dir;
+	s->tcp_seen[dir] = tcp_flags;
 	s->last = jiffies;
 	s->port = port;
 	s->state = k->proto == IPPROTO_TCP ? PSW_SESS_TCP_TRANSIENT :

@@ -84,7 +84,8 @@ struct psw_session *psw_sess_lookup(struct psw_sess_table *t,
 				    const struct psw_params *p);
 struct psw_session *psw_sess_create(struct psw_sess_table *t,
 				    const struct psw_sess_key *k, u8 dir,
-				    u16 port, const struct psw_params *p);
+				    u8 tcp_flags, u16 port,
+				    const struct psw_params *p);
 void psw_sess_update(struct psw_sess_table *t, struct psw_session *s, u8 dir,
 		     u8 tcp_flags);
 bool psw_sess_expired(const struct psw_session *s, const struct psw_params *p,

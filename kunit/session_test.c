@@ -84,7 +84,7 @@ static struct psw_session *open_sess(struct sess_ctx *c, u8 proto, u16 sport)
 	psw_sess_key_make(&k, &dir, htonl(0x0a000001), htonl(0x0a000002), htons(sport),
 			  htons(80), proto);
 	rcu_read_lock();
-	s = psw_sess_create(&c->t, &k, dir, 1, p);
+	s = psw_sess_create(&c->t, &k, dir, proto == IPPROTO_TCP ? TCPHDR_SYN : 0, 1, p);
 	rcu_read_unlock();
 	return s;
 }
@@ -113,7 +113,8 @@ static void psw_test_sess_establish(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
 	o = s->orig;
 	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_TRANSIENT);
-	psw_sess_update(&c->t, s, o, TCPHDR_SYN);
+	/* The first packet's SYN counts: it created the session. */
+	KUNIT_EXPECT_EQ(test, s->tcp_seen[o], TCPHDR_SYN);
 	psw_sess_update(&c->t, s, !o, TCPHDR_SYN | TCPHDR_ACK);
 	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_TRANSIENT);
 	psw_sess_update(&c->t, s, o, TCPHDR_ACK);
