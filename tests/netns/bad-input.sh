@@ -12,7 +12,8 @@ ip link add veth-x type veth peer name veth-y
 ip link set veth-x up
 
 # genl CMD ATTRS: commands and attributes by number (uapi/linux/podswitch.h).
-SET_SWITCH=2 NEW_PORT=3 DEL_PORT=4 NEW_ROUTE=6 TRACE_ADD=12
+SET_SWITCH=2 NEW_PORT=3 DEL_PORT=4 NEW_ROUTE=6 TRACE_ADD=12 NEW_ACL=16 BIND_ACL=19
+A_ACL=18 A_ACL_DIR=19 A_ACL_LIST=20 A_TIMEOUTS=23 A_MAX_SESSIONS=24
 genl() { $NSTOOL genl "$@"; }
 lo=$(cat /sys/class/net/lo/ifindex)
 vx=$(cat /sys/class/net/veth-x/ifindex)
@@ -21,7 +22,10 @@ state() {
 	"$PSWCTL" show psw0 ports | grep '^sw_if'
 	"$PSWCTL" show psw0 routes
 	"$PSWCTL" show psw0
+	"$PSWCTL" show psw0 acl
 }
+"$PSWCTL" acl set psw0 1 permit proto tcp dport 80, deny
+"$PSWCTL" acl bind psw0 dev veth-pod1 out 1
 before=$(state)
 
 # expect_genl DESCRIPTION PATTERN CMD ATTRS
@@ -58,6 +62,34 @@ expect_genl "multicast switch MAC" "unicast" $SET_SWITCH '[(2, "psw0"), (3, byte
 expect_genl "switch address 0.0.0.0" "unicast IPv4" $SET_SWITCH '[(2, "psw0"), (4, ip("0.0.0.0"))]'
 expect_genl "read-only attribute" "Invalid|reject|attribute" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), (3, u32(5))])]"
 
+# ACLs: rule = (3, [(1, action), (2, proto), (3, src), (4, plen), ...]).
+acl() { echo "[(2, \"psw0\"), ($A_ACL, [(1, u32(1)), (2, [$1])])]"; }
+expect_genl "ACL nest missing" "PSW_A_ACL required" $NEW_ACL '[(2, "psw0")]'
+expect_genl "ACL without rules" "PSW_ACL_A_RULES required" $NEW_ACL "[(2, \"psw0\"), ($A_ACL, [(1, u32(1))])]"
+expect_genl "rule without action" "PSW_RULE_A_ACTION required" $NEW_ACL "$(acl "(3, [(2, u8(6))])")"
+expect_genl "unknown action" "out of range|Invalid" $NEW_ACL "$(acl "(3, [(1, u8(7))])")"
+expect_genl "prefix with host bits" "host bits set" $NEW_ACL \
+	"$(acl "(3, [(1, u8(1)), (3, ip('10.1.1.1')), (4, u8(24))])")"
+expect_genl "prefix length 40" "out of range|Invalid" $NEW_ACL \
+	"$(acl "(3, [(1, u8(1)), (5, ip('10.0.0.0')), (6, u8(40))])")"
+expect_genl "ports without a protocol" "ports need protocol" $NEW_ACL "$(acl "(3, [(1, u8(1)), (9, u16(80))])")"
+expect_genl "empty port range" "range is empty" $NEW_ACL \
+	"$(acl "(3, [(1, u8(1)), (2, u8(6)), (7, u16(10)), (8, u16(5))])")"
+expect_genl "ICMP type 300" "0..255" $NEW_ACL "$(acl "(3, [(1, u8(1)), (2, u8(1)), (7, u16(300))])")"
+expect_genl "tcp-flags on UDP" "need protocol tcp" $NEW_ACL "$(acl "(3, [(1, u8(1)), (2, u8(17)), (11, u8(2))])")"
+expect_genl "tcp-flags outside the mask" "outside the mask" $NEW_ACL \
+	"$(acl "(3, [(1, u8(1)), (2, u8(6)), (11, u8(3)), (12, u8(2))])")"
+expect_genl "a bad rule after good ones" "host bits set" $NEW_ACL \
+	"$(acl "(3, [(1, u8(1))]), (3, [(1, u8(0))]), (3, [(1, u8(1)), (5, ip('10.0.0.1')), (6, u8(8))])")"
+expect_genl "binding without direction" "PSW_A_ACL_DIR required" $BIND_ACL \
+	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))])]"
+expect_genl "seventeen ACLs bound" "too many ACLs" $BIND_ACL \
+	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))]), ($A_ACL_DIR, u8(0)), ($A_ACL_LIST, [(1, u32(1))] * 17)]"
+expect_genl "binding an ACL twice" "bound twice" $BIND_ACL \
+	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))]), ($A_ACL_DIR, u8(0)), ($A_ACL_LIST, [(1, u32(1))] * 2)]"
+expect_genl "timeout 0" "out of range|Invalid" $SET_SWITCH "[(2, \"psw0\"), ($A_TIMEOUTS, [(1, u32(0))])]"
+expect_genl "max-sessions 0" "out of range|Invalid" $SET_SWITCH "[(2, \"psw0\"), ($A_MAX_SESSIONS, u32(0))]"
+
 expect_fail "pswctl: bad prefix" "host bits set" "$PSWCTL" route add psw0 10.1.1.1/24 drop
 expect_fail "pswctl: malformed prefix" "bad prefix" "$PSWCTL" route add psw0 10.1.1/24 drop
 expect_fail "pswctl: unknown port in a route" "not a port of this switch" \
@@ -78,6 +110,21 @@ expect_fail "pswctl: delete a missing route" "no static route" "$PSWCTL" route d
 expect_fail "pswctl: delete a missing neighbor" "no such neighbor" \
 	"$PSWCTL" neigh del psw0 10.9.9.9 dev veth-pod1
 expect_fail "pswctl: bad MAC" "bad MAC" "$PSWCTL" switch set psw0 mac 00:11:22
+expect_fail "pswctl: unknown ACL action" "permit, deny or reflect" "$PSWCTL" acl set psw0 1 allow
+expect_fail "pswctl: ports without protocol" "ports need protocol" "$PSWCTL" acl set psw0 1 permit dport 80
+expect_fail "pswctl: reversed port range" "bad port range" \
+	"$PSWCTL" acl set psw0 1 permit proto tcp dport 90-80
+expect_fail "pswctl: a field without value" "needs a value" "$PSWCTL" acl set psw0 1 permit proto
+expect_fail "pswctl: empty rule" "empty rule" "$PSWCTL" acl set psw0 1 permit, , deny
+expect_fail "pswctl: bind to a foreign device" "not a port of this switch" \
+	"$PSWCTL" acl bind psw0 dev veth-x in 1
+expect_fail "pswctl: bind direction" "in or out" "$PSWCTL" acl bind psw0 dev veth-pod1 up 1
+expect_fail "pswctl: delete a missing ACL" "no such ACL" "$PSWCTL" acl del psw0 99
+expect_fail "pswctl: delete a bound ACL" "bound to a port" "$PSWCTL" acl del psw0 1
+expect_fail "pswctl: timeout 0" "1..604800" "$PSWCTL" set psw0 timeout tcp-established 0
+expect_fail "pswctl: unknown timeout" "unknown timeout" "$PSWCTL" set psw0 timeout tcp 5
+expect_fail "pswctl: max-sessions too big" "max-sessions is" "$PSWCTL" set psw0 max-sessions 99999999
+expect_fail "pswctl: session flush of an unknown table" "unexpected" "$PSWCTL" session flush psw0 foo
 expect_fail "pswctl: unknown command" "unknown command" "$PSWCTL" frobnicate
 expect_fail "pswctl: batch stops at the first error" "cmds:2: command failed" \
 	sh -c "printf 'route add psw0 10.5.0.0/16 drop\nroute add psw0 10.5.0.1/16 drop\nroute add psw0 10.6.0.0/16 drop\n' >/tmp/cmds && cd /tmp && '$PSWCTL' -b cmds"

@@ -216,6 +216,10 @@ def u8(v):
     return struct.pack("B", v)
 
 
+def u16(v):
+    return struct.pack("=H", v)
+
+
 def u32(v):
     return struct.pack("=I", v)
 
