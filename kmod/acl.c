@@ -127,8 +127,12 @@ EXPORT_SYMBOL_IF_KUNIT(psw_acl_rule_match);
 static void psw_acl_release_now(struct kref *ref)
 {
 	struct psw_acl *acl = container_of(ref, struct psw_acl, ref);
+	int cpu;
 
-	free_percpu(acl->hits);
+	for_each_possible_cpu(cpu)
+		if (acl->hits)
+			kvfree(acl->hits[cpu]);
+	kfree(acl->hits);
 	kvfree(acl);
 }
 
@@ -147,19 +151,29 @@ struct psw_acl *psw_acl_alloc(u32 num, u32 nrules)
 {
 	struct psw_acl *acl;
 
+	int cpu;
+
 	acl = kvzalloc(struct_size(acl, rules, nrules), GFP_KERNEL);
 	if (!acl)
 		return NULL;
-	acl->hits = __alloc_percpu(struct_size(acl->hits, n, nrules),
-				   __alignof__(struct psw_acl_hits));
-	if (!acl->hits) {
-		kvfree(acl);
-		return NULL;
-	}
 	kref_init(&acl->ref);
+	acl->hits = kcalloc(nr_cpu_ids, sizeof(*acl->hits), GFP_KERNEL);
+	if (!acl->hits)
+		goto err;
+	for_each_possible_cpu(cpu) {
+		acl->hits[cpu] = kvzalloc_node(struct_size(acl->hits[cpu], n, nrules),
+					       GFP_KERNEL, cpu_to_node(cpu));
+		if (!acl->hits[cpu])
+			goto err;
+		u64_stats_init(&acl->hits[cpu]->syncp);
+	}
 	acl->num = num;
 	acl->nrules = nrules;
 	return acl;
+
+err:
+	psw_acl_release_now(&acl->ref);
+	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_acl_alloc);
 
@@ -178,7 +192,7 @@ u64 psw_acl_hits(const struct psw_acl *acl, u32 rule)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		h = per_cpu_ptr(acl->hits, cpu);
+		h = acl->hits[cpu];
 		do {
 			start = u64_stats_fetch_begin(&h->syncp);
 			v = u64_stats_read(&h->n[rule]);
@@ -190,7 +204,7 @@ u64 psw_acl_hits(const struct psw_acl *acl, u32 rule)
 
 static void psw_acl_count_hit(struct psw_acl *acl, u32 rule)
 {
-	struct psw_acl_hits *h = this_cpu_ptr(acl->hits);
+	struct psw_acl_hits *h = acl->hits[smp_processor_id()];
 
 	u64_stats_update_begin(&h->syncp);
 	u64_stats_inc(&h->n[rule]);

@@ -45,6 +45,7 @@ struct psw_acl_rule {
 	u8 tcp_mask;
 };
 
+/* One CPU's hit counters of an ACL's rules. */
 struct psw_acl_hits {
 	struct u64_stats_sync syncp;
 	u64_stats_t n[];
@@ -59,7 +60,11 @@ struct psw_acl {
 	struct kref ref;
 	u32 num;
 	u32 nrules;
-	struct psw_acl_hits __percpu *hits;
+	/*
+	 * By CPU: each CPU counts in its own array. Not alloc_percpu(): an
+	 * ACL of 16384 rules needs more than a per-CPU chunk allows.
+	 */
+	struct psw_acl_hits **hits;
 	struct rcu_head rcu;
 	struct psw_acl_rule rules[];
 };

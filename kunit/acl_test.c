@@ -150,12 +150,13 @@ static u32 pick_addr(void)
 	return base[get_random_u32_below(ARRAY_SIZE(base))] | get_random_u32_below(8);
 }
 
+/* Mostly the lengths policies use; now and then any, /0 included. */
 static u8 pick_plen(void)
 {
-	static const u8 common[] = { 0, 8, 16, 24, 32, 32, 32 };
+	static const u8 common[] = { 8, 16, 24, 32, 32, 32 };
 
-	return get_random_u32_below(4) ? common[get_random_u32_below(ARRAY_SIZE(common))] :
-					 get_random_u32_below(33);
+	return get_random_u32_below(64) ? common[get_random_u32_below(ARRAY_SIZE(common))] :
+					  get_random_u32_below(33);
 }
 
 static u16 pick_port(void)
@@ -206,7 +207,9 @@ static struct psw_acl_rule random_rule(void)
 static struct psw_flow random_flow(void)
 {
 	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, 47 };
-	struct psw_flow f = flow(pick_addr(), pick_addr(),
+	/* A quarter of the packets come from addresses no rule names. */
+	u32 src = get_random_u32_below(4) ? pick_addr() : 0xc0a80000 | get_random_u16();
+	struct psw_flow f = flow(src, pick_addr(),
 				 protos[get_random_u32_below(ARRAY_SIZE(protos))],
 				 pick_port(), pick_port(), get_random_u8());
 
