@@ -35,6 +35,7 @@ demo:
 
 bench:
 	bench/forward
+	bench/acl
 
 install: all
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" INSTALL_MOD_DIR=extra modules_install

@@ -1,0 +1,138 @@
+#!/bin/bash
+# Inside the bench VM (bench/acl).
+#  1. Session-miss classification: UDP 64-byte packets pod1 -> pod2 through
+#     an ACL of N rules bound on pod1's port, whose last rule permits
+#     (without reflect: every packet is classified). The other rules are
+#     NetworkPolicy-style (pod /32, TCP port). Cost per packet = 1/pps.
+#  2. Forwarding with an ACL that reflects every connection pod1 -> pod2
+#     (and denies everything towards pod1... replies pass by session)
+#     vs. the kernel forwarding pod3 -> pod4 through nftables with
+#     `ct state established,related accept` plus the same 1000 rules.
+#  3. Session memory: 50000 UDP sessions, slab object size and the growth
+#     of Slab + VmallocUsed per session.
+set -u
+build=$1 secs=${2:-5}
+export PSW_BUILD=$build PSWCTL=$PSW_REPO/ctl/pswctl
+. "$PSW_REPO/tests/netns/lib.sh"
+psw_load
+mkswitch psw0
+mkpod pod1 10.1.1.6
+mkpod pod2 10.1.1.7
+sysctl -qw net.ipv4.ip_forward=1
+ip link add gw0 type dummy
+ip link set gw0 up
+ip route add 169.254.1.1/32 dev gw0
+for p in "pod3 10.2.1.6" "pod4 10.2.1.7"; do
+	set -- $p
+	podns "$1" "$2"
+	sysctl -qw "net.ipv4.conf.veth-$1.proxy_arp=1"
+	ip route add "$2/32" dev "veth-$1"
+done
+ip netns exec pod2 iperf3 -s -D -B 10.1.1.7
+ip netns exec pod4 iperf3 -s -D -B 10.2.1.7
+wait_listen pod2 5201
+wait_listen pod4 5201
+
+tcp() {
+	ip netns exec "$1" iperf3 -c "$2" -t "$secs" -J |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6)'
+}
+udp_pps() {
+	ip netns exec "$1" iperf3 -c "$2" -u -b 0 -l 64 -t "$secs" -J |
+		python3 -c '
+import json, sys
+s = json.load(sys.stdin)["end"]["sum"]
+print((s["packets"] - s["lost_packets"]) / s["seconds"])'
+}
+median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+
+# acl_set NUM N LAST: ACL NUM of N-1 policy rules, then LAST.
+acl_set() {
+	python3 - "$PSWCTL" "$@" <<'PY'
+import subprocess, sys
+pswctl, num, n, last = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+words = []
+for i in range(n - 1):
+    words += ["deny", "proto", "tcp", "dst", f"10.9.{i // 250}.{i % 250 + 1}/32",
+              "dport", str(1000 + i % 100) + ","]
+words += last.split()
+subprocess.run([pswctl, "acl", "set", "psw0", num] + words, check=True)
+PY
+}
+
+# 1. classification
+declare -A c
+for n in 10 1000 10000; do
+	acl_set 100 $n "permit"
+	"$PSWCTL" acl bind psw0 dev veth-pod1 in 100
+	c[$n]=$(median "$(udp_pps pod1 10.1.1.7)" "$(udp_pps pod1 10.1.1.7)" "$(udp_pps pod1 10.1.1.7)")
+done
+"$PSWCTL" acl bind psw0 dev veth-pod1 in
+none=$(median "$(udp_pps pod1 10.1.1.7)" "$(udp_pps pod1 10.1.1.7)" "$(udp_pps pod1 10.1.1.7)")
+hits=$("$PSWCTL" -j show psw0 acl | python3 -c 'import json,sys; print(json.load(sys.stdin)["acls"][0]["rules"][-1]["hits"])')
+
+# 2. forwarding: reflect on pod1 in (after 999 policy rules), deny on pod1 out.
+acl_set 101 1000 "reflect"
+"$PSWCTL" acl set psw0 102 deny
+"$PSWCTL" acl bind psw0 dev veth-pod1 in 101
+"$PSWCTL" acl bind psw0 dev veth-pod1 out 102
+python3 - <<'PY' >/tmp/fw.nft
+print("table inet bench {\n  chain fwd {\n    type filter hook forward priority 0; policy drop;")
+print("    ct state established,related accept")
+for i in range(999):
+    print(f"    ip daddr 10.9.{i // 250}.{i % 250 + 1} tcp dport {1000 + i % 100} drop")
+print('    iifname "veth-pod3" accept\n  }\n}')
+PY
+nft -f /tmp/fw.nft || fail "nftables peer"
+ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || fail "podswitch path broken"
+ip netns exec pod3 ping -c 1 -W 2 10.2.1.7 >/dev/null || fail "nftables path broken"
+ip netns exec pod4 ping -c 1 -W 2 10.2.1.6 >/dev/null && fail "nftables peer lets pod4 open connections"
+declare -A r
+for round in 1 2 3; do
+	r[psw_tcp_$round]=$(tcp pod1 10.1.1.7)
+	r[nft_tcp_$round]=$(tcp pod3 10.2.1.7)
+	r[psw_udp_$round]=$(udp_pps pod1 10.1.1.7)
+	r[nft_udp_$round]=$(udp_pps pod3 10.2.1.7)
+done
+pt=$(median "${r[psw_tcp_1]}" "${r[psw_tcp_2]}" "${r[psw_tcp_3]}")
+nt=$(median "${r[nft_tcp_1]}" "${r[nft_tcp_2]}" "${r[nft_tcp_3]}")
+pu=$(median "${r[psw_udp_1]}" "${r[psw_udp_2]}" "${r[psw_udp_3]}")
+nu=$(median "${r[nft_udp_1]}" "${r[nft_udp_2]}" "${r[nft_udp_3]}")
+nft delete table inet bench
+
+# 3. session memory: 50000 UDP sessions (one per destination port).
+"$PSWCTL" session flush psw0
+"$PSWCTL" set psw0 timeout udp 600
+mem() { awk '/^Slab:|^VmallocUsed:/ { s += $2 } END { print s }' /proc/meminfo; }
+sync; echo 3 >/proc/sys/vm/drop_caches
+before=$(mem)
+ip netns exec pod1 python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for p in range(10000, 60000):
+    s.sendto(b"x", ("10.1.1.7", p))
+'
+sleep 1
+after=$(mem)
+nsess=$("$PSWCTL" -j show psw0 sessions | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+objsize=$(awk '$1 == "psw_session" { print $4 }' /proc/slabinfo)
+ctsize=$(awk '$1 == "nf_conntrack" { print $4 }' /proc/slabinfo)
+
+python3 - "${c[10]}" "${c[1000]}" "${c[10000]}" "$none" "$hits" "$pt" "$nt" "$pu" "$nu" \
+	"$before" "$after" "$nsess" "$objsize" "${ctsize:-0}" <<'PY'
+import sys
+c10, c1k, c10k, none, hits, pt, nt, pu, nu = map(float, sys.argv[1:10])
+before, after, nsess, objsize, ctsize = map(int, sys.argv[10:15])
+print(f"session-miss classification, UDP 64-byte pps: no ACL {none:.0f}, "
+      f"10 rules {c10:.0f}, 1000 rules {c1k:.0f}, 10000 rules {c10k:.0f}")
+print(f"  per-packet cost ratio 10000/10 rules: {c10 / c10k:.2f} (goal <= 1.5); "
+      f"1000/10: {c10 / c1k:.2f}; 10 rules/no ACL: {none / c10:.2f}; "
+      f"last rule hits {hits:.0f}")
+print(f"reflect ACL (1000 rules) vs nftables ct established + same rules: "
+      f"TCP {pt:.0f} vs {nt:.0f} Mbit/s, ratio {pt / nt:.2f}; "
+      f"UDP 64-byte {pu:.0f} vs {nu:.0f} pps, ratio {pu / nu:.2f}")
+grow = (after - before) * 1024 / max(nsess, 1)
+print(f"session memory: {nsess} sessions, slab object {objsize} bytes "
+      f"(nf_conntrack object {ctsize} bytes), Slab+Vmalloc growth {grow:.0f} bytes/session")
+PY
+psw_cleanup >/dev/null 2>&1
