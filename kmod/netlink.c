@@ -1325,7 +1325,6 @@ struct psw_nl_sess {
 struct psw_nl_sess_dump {
 	u32 n;
 	u32 next;
-	int ifindex;
 	struct psw_nl_sess s[];
 };
 
@@ -1353,21 +1352,25 @@ static void psw_nl_sess_copy(struct psw_nl_sess *d, const struct psw_session *s,
  */
 static struct psw_nl_sess_dump *psw_nl_sess_snapshot(struct psw_switch *sw)
 {
-	const struct psw_params *p = rcu_dereference(sw->params);
 	struct psw_sess_table *t = &sw->sessions;
-	u32 room = min_t(u32, atomic_read(&t->count), p->max_sessions) + 64;
-	unsigned long now = jiffies;
+	u32 room = atomic_read(&t->count) + 64;
+	const struct psw_params *p;
 	struct psw_nl_sess_dump *d;
 	struct psw_session *s;
 	struct psw_sess_cpu *c;
+	unsigned long now;
 	int cpu, i;
 
-	d = kvmalloc(struct_size(d, s, room), GFP_ATOMIC);
+	ASSERT_RTNL();
+	/* Sessions created meanwhile beyond the room wait for the next dump. */
+	d = kvmalloc(struct_size(d, s, room), GFP_KERNEL);
 	if (!d)
 		return NULL;
 	d->n = 0;
 	d->next = 0;
-	d->ifindex = sw->dev->ifindex;
+	rcu_read_lock();
+	p = rcu_dereference(sw->params);
+	now = jiffies;
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(t->cpus, cpu);
 		spin_lock_bh(&c->lock);
@@ -1381,6 +1384,7 @@ static struct psw_nl_sess_dump *psw_nl_sess_snapshot(struct psw_switch *sw)
 		}
 		spin_unlock_bh(&c->lock);
 	}
+	rcu_read_unlock();
 	return d;
 }
 
@@ -1422,19 +1426,23 @@ static int psw_nl_get_session_dumpit(struct sk_buff *skb, struct netlink_callbac
 	void *hdr;
 	int ret;
 
+	if (!d) {
+		/* RTNL keeps the switch while the copy is allocated. */
+		rtnl_lock();
+		rcu_read_lock();
+		sw = psw_nl_dump_switch(skb, cb);
+		rcu_read_unlock();
+		d = IS_ERR(sw) ? ERR_CAST(sw) : psw_nl_sess_snapshot(sw);
+		rtnl_unlock();
+		if (IS_ERR_OR_NULL(d))
+			return d ? PTR_ERR(d) : -ENOMEM;
+		cb->args[0] = (long)d;
+	}
 	rcu_read_lock();
 	sw = psw_nl_dump_switch(skb, cb);
 	if (IS_ERR(sw)) {
 		ret = PTR_ERR(sw);
 		goto out;
-	}
-	if (!d) {
-		d = psw_nl_sess_snapshot(sw);
-		if (!d) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		cb->args[0] = (long)d;
 	}
 	for (; d->next < d->n; d->next++) {
 		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_SESSION);

@@ -27,6 +27,11 @@ expect "A -> B TCP" inA $NSTOOL tcp-try 10.1.1.11 8080 3
 expect_fail "B -> A TCP denied" "timed out" inB $NSTOOL tcp-try 10.1.1.10 8080 2
 expect "A -> B UDP, reply by session" inA $NSTOOL udp-try 10.1.1.11 8080 3
 expect_fail "B -> A UDP denied" "timed out" inB $NSTOOL udp-try 10.1.1.10 8080 2
+expect "A -> B 4000-byte UDP datagrams: reassembled for the ACL, fragmented again" \
+	inA $NSTOOL udp-echo 10.1.1.11 8080 4000
+"$PSWCTL" show psw0 errors | grep -Eq "[1-9][0-9]* +ip4-input +fragments reassembled" ||
+	fail "reassembly counted: $("$PSWCTL" show psw0 errors)"
+pass "fragments were reassembled for the ACLs"
 expect "A pings B" inA ping -c 1 -W 3 10.1.1.11
 expect_fail "B cannot ping A" "100% packet loss" inB ping -c 1 -W 2 10.1.1.10
 sess=$("$PSWCTL" show psw0 sessions)
@@ -70,8 +75,11 @@ expect "fourth connection recycles the transient session" inA $NSTOOL tcp-try 10
 expect_eq "table holds 3 sessions" 3 "$("$PSWCTL" show psw0 sessions | wc -l)"
 expect "a UDP session recycles the newest transient one, now the only one" \
 	inA $NSTOOL udp-try 10.1.1.11 8080 3
-expect_fail "full of established and UDP sessions: new connection dropped" "timed out" \
-	inA $NSTOOL tcp-try 10.1.1.11 8080 2
+out=$(inA $NSTOOL tcp-try 10.1.1.11 8080 2 2>&1) &&
+	fail "full of established and UDP sessions: new connection dropped: $out
+$("$PSWCTL" show psw0 sessions)
+$("$PSWCTL" show psw0 errors)"
+pass "full of established and UDP sessions: new connection dropped"
 errors=$("$PSWCTL" show psw0 errors)
 echo "$errors" | grep -Eq "[1-9][0-9]* +acl-out +session table full" ||
 	fail "table full counted: $errors"
