@@ -5,8 +5,8 @@
 #     (without reflect: every packet is classified). The other rules are
 #     NetworkPolicy-style (pod /32, TCP port). Cost per packet = 1/pps.
 #  2. Forwarding with an ACL that reflects every connection pod1 -> pod2
-#     (and denies everything towards pod1... replies pass by session)
-#     vs. the kernel forwarding pod3 -> pod4 through nftables with
+#     behind 999 policy rules, and denies everything towards pod1 (replies
+#     pass by session), vs. the kernel forwarding pod3 -> pod4 through nftables with
 #     `ct state established,related accept` plus the same 1000 rules.
 #  3. Session memory: 50000 UDP sessions, slab object size and the growth
 #     of Slab + VmallocUsed per session.
@@ -15,36 +15,8 @@ build=$1 secs=${2:-5}
 export PSW_BUILD=$build PSWCTL=$PSW_REPO/ctl/pswctl
 . "$PSW_REPO/tests/netns/lib.sh"
 psw_load
-mkswitch psw0
-mkpod pod1 10.1.1.6
-mkpod pod2 10.1.1.7
-sysctl -qw net.ipv4.ip_forward=1
-ip link add gw0 type dummy
-ip link set gw0 up
-ip route add 169.254.1.1/32 dev gw0
-for p in "pod3 10.2.1.6" "pod4 10.2.1.7"; do
-	set -- $p
-	podns "$1" "$2"
-	sysctl -qw "net.ipv4.conf.veth-$1.proxy_arp=1"
-	ip route add "$2/32" dev "veth-$1"
-done
-ip netns exec pod2 iperf3 -s -D -B 10.1.1.7
-ip netns exec pod4 iperf3 -s -D -B 10.2.1.7
-wait_listen pod2 5201
-wait_listen pod4 5201
-
-tcp() {
-	ip netns exec "$1" iperf3 -c "$2" -t "$secs" -J |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6)'
-}
-udp_pps() {
-	ip netns exec "$1" iperf3 -c "$2" -u -b 0 -l 64 -t "$secs" -J |
-		python3 -c '
-import json, sys
-s = json.load(sys.stdin)["end"]["sum"]
-print((s["packets"] - s["lost_packets"]) / s["seconds"])'
-}
-median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+. "$PSW_REPO/bench/lib.sh"
+bench_pods
 
 # acl_set NUM N LAST: ACL NUM of N-1 policy rules, then LAST.
 acl_set() {

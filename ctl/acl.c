@@ -473,17 +473,9 @@ int cmd_acl(int argc, char **argv)
 	struct sw sw;
 	int ret = -1;
 
-	verb = next_arg(&argc, &argv, "acl verb (set, del, bind, show)");
-	name = verb ? next_arg(&argc, &argv, "switch name") : NULL;
-	if (!name)
-		return -1;
-	if (matches(verb, "show")) {
-		if (argc)
-			return usage_error("unexpected \"%s\"", argv[0]);
-		return show_acl(name);
-	}
-	if (!matches(verb, "set") && !matches(verb, "del") && !matches(verb, "bind"))
-		return usage_error("acl: unknown verb \"%s\"", verb);
+	verb = object_verb("acl", "set del bind", show_acl, &argc, &argv, &name, &ret);
+	if (!verb)
+		return ret;
 	if (sw_open(&sw, name))
 		return -1;
 	nl = psw_nl_open();

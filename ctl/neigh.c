@@ -80,17 +80,9 @@ int cmd_neigh(int argc, char **argv)
 	struct sw sw;
 	int ret = -1;
 
-	verb = next_arg(&argc, &argv, "neigh verb (add, del, show)");
-	name = verb ? next_arg(&argc, &argv, "switch name") : NULL;
-	if (!name)
-		return -1;
-	if (matches(verb, "show")) {
-		if (argc)
-			return usage_error("unexpected \"%s\"", argv[0]);
-		return show_neigh(name);
-	}
-	if (!matches(verb, "add") && !matches(verb, "del"))
-		return usage_error("neigh: unknown verb \"%s\"", verb);
+	verb = object_verb("neigh", "add del", show_neigh, &argc, &argv, &name, &ret);
+	if (!verb)
+		return ret;
 	add = matches(verb, "add");
 	addr_s = next_arg(&argc, &argv, "address");
 	if (!addr_s)

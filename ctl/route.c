@@ -96,17 +96,9 @@ int cmd_route(int argc, char **argv)
 	struct sw sw;
 	int ret = -1;
 
-	verb = next_arg(&argc, &argv, "route verb (add, del, show)");
-	name = verb ? next_arg(&argc, &argv, "switch name") : NULL;
-	if (!name)
-		return -1;
-	if (matches(verb, "show")) {
-		if (argc)
-			return usage_error("unexpected \"%s\"", argv[0]);
-		return show_routes(name);
-	}
-	if (!matches(verb, "add") && !matches(verb, "del"))
-		return usage_error("route: unknown verb \"%s\"", verb);
+	verb = object_verb("route", "add del", show_routes, &argc, &argv, &name, &ret);
+	if (!verb)
+		return ret;
 	prefix = next_arg(&argc, &argv, "prefix");
 	if (!prefix)
 		return -1;

@@ -91,17 +91,9 @@ int cmd_session(int argc, char **argv)
 	struct sw sw;
 	int ret;
 
-	verb = next_arg(&argc, &argv, "session verb (show, flush)");
-	name = verb ? next_arg(&argc, &argv, "switch name") : NULL;
-	if (!name)
-		return -1;
-	if (matches(verb, "show")) {
-		if (argc)
-			return usage_error("unexpected \"%s\"", argv[0]);
-		return show_sessions(name);
-	}
-	if (!matches(verb, "flush"))
-		return usage_error("session: unknown verb \"%s\"", verb);
+	verb = object_verb("session", "flush", show_sessions, &argc, &argv, &name, &ret);
+	if (!verb)
+		return ret;
 	if (argc > 1 || (argc == 1 && !matches(argv[0], "acl")))
 		return usage_error("session flush: unexpected \"%s\"", argv[0]);
 	if (sw_open(&sw, name))

@@ -177,6 +177,34 @@ out:
 	return ret;
 }
 
+const char *object_verb(const char *object, const char *verbs,
+			int (*show)(const char *), int *argc, char ***argv,
+			const char **name, int *ret)
+{
+	char what[128], list[64], *v, *save;
+	const char *verb;
+
+	*ret = -1;
+	snprintf(what, sizeof(what), "%s verb (%s show)", object, verbs);
+	verb = next_arg(argc, argv, what);
+	*name = verb ? next_arg(argc, argv, "switch name") : NULL;
+	if (!*name)
+		return NULL;
+	if (matches(verb, "show")) {
+		if (*argc)
+			usage_error("unexpected \"%s\"", (*argv)[0]);
+		else
+			*ret = show(*name);
+		return NULL;
+	}
+	snprintf(list, sizeof(list), "%s", verbs);
+	for (v = strtok_r(list, " ", &save); v; v = strtok_r(NULL, " ", &save))
+		if (matches(verb, v))
+			return verb;
+	usage_error("%s: unknown verb \"%s\"", object, verb);
+	return NULL;
+}
+
 const char *next_arg(int *argc, char ***argv, const char *what)
 {
 	const char *arg;

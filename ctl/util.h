@@ -41,6 +41,16 @@ typedef void (*sw_print_fn)(const struct sw *sw, const struct nlmsghdr *nlh,
 int sw_dump(const char *name, uint8_t cmd, const char *header,
 	    sw_print_fn print, void *arg);
 
+/*
+ * The words every "OBJECT VERB SWITCH ..." command starts with. @verbs
+ * are the verbs besides "show", blank separated; "show SWITCH" runs
+ * @show. Returns the verb, with the switch name in *name, or NULL when
+ * the command is over: *ret then says how it went.
+ */
+const char *object_verb(const char *object, const char *verbs,
+			int (*show)(const char *), int *argc, char ***argv,
+			const char **name, int *ret);
+
 /* Consume the next word of argv, or complain that @what is missing. */
 const char *next_arg(int *argc, char ***argv, const char *what);
 

@@ -946,16 +946,27 @@ static int psw_nl_trace_add_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int psw_nl_trace_clear_doit(struct sk_buff *skb, struct genl_info *info)
+/* A change that cannot fail once the switch is found and locked. */
+static int psw_nl_locked(struct genl_info *info, void (*change)(struct psw_switch *sw))
 {
 	struct psw_switch *sw;
 
 	sw = psw_nl_lock_switch(info);
 	if (IS_ERR(sw))
 		return PTR_ERR(sw);
-	psw_trace_clear(&sw->trace);
+	change(sw);
 	psw_nl_unlock_switch(sw);
 	return 0;
+}
+
+static void psw_nl_trace_clear(struct psw_switch *sw)
+{
+	psw_trace_clear(&sw->trace);
+}
+
+static int psw_nl_trace_clear_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return psw_nl_locked(info, psw_nl_trace_clear);
 }
 
 /* cb->args[0]: the next trace sequence number to send. */
@@ -1460,17 +1471,15 @@ out:
 	return ret;
 }
 
+static void psw_nl_flush_sessions(struct psw_switch *sw)
+{
+	psw_sess_flush(&sw->sessions);
+}
+
+/* One table so far: PSW_A_SESSION_TABLE can only name it. */
 static int psw_nl_flush_session_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct psw_switch *sw;
-
-	sw = psw_nl_lock_switch(info);
-	if (IS_ERR(sw))
-		return PTR_ERR(sw);
-	/* One table so far: PSW_A_SESSION_TABLE can only name it. */
-	psw_sess_flush(&sw->sessions);
-	psw_nl_unlock_switch(sw);
-	return 0;
+	return psw_nl_locked(info, psw_nl_flush_sessions);
 }
 
 static const struct genl_small_ops psw_genl_ops[] = {
