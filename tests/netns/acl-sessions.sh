@@ -49,11 +49,13 @@ expect "short transient timeout" "$PSWCTL" set psw0 timeout tcp-transient 3 time
 	fail "timeouts shown: $("$PSWCTL" show psw0)"
 pass "timeouts shown by show SWITCH"
 expect "flush" "$PSWCTL" session flush psw0 acl
-inA $NSTOOL tcp-streams 10.1.1.11 8080 1 6 >/tmp/stream.log 2>&1 &
+rm -f /tmp/stop
+inA $NSTOOL tcp-streams 10.1.1.11 8080 1 300 /tmp/stop >/tmp/stream.log 2>&1 &
 spid=$!
-wait_for 10 sh -c "'$PSWCTL' show psw0 sessions | grep -q 'tcp 10.1.1.10:[0-9]* -> 10.1.1.11:8080 established'" ||
+wait_for 20 sh -c "'$PSWCTL' show psw0 sessions | grep -q 'tcp 10.1.1.10:[0-9]* -> 10.1.1.11:8080 established'" ||
 	fail "session established while the stream runs: $("$PSWCTL" show psw0 sessions)"
 pass "open TCP connection: session established"
+touch /tmp/stop
 wait $spid || fail "stream: $(cat /tmp/stream.log)"
 state=$("$PSWCTL" show psw0 sessions | grep "tcp 10.1.1.10:.* -> 10.1.1.11:8080" | awk '{print $6}')
 expect_eq "after FIN the session is transient" "transient" "$state"
@@ -66,9 +68,10 @@ pass "transient session expired on the transient timeout"
 # recycled, and without one new connections are dropped and counted.
 expect "max-sessions 3" "$PSWCTL" set psw0 max-sessions 3 timeout tcp-transient 120
 expect "flush" "$PSWCTL" session flush psw0
-inA $NSTOOL tcp-streams 10.1.1.11 8080 2 25 >/tmp/streams.log 2>&1 &
+rm -f /tmp/stop
+inA $NSTOOL tcp-streams 10.1.1.11 8080 2 300 /tmp/stop >/tmp/streams.log 2>&1 &
 spid=$!
-wait_for 10 sh -c "[ \$('$PSWCTL' show psw0 sessions | grep -c established) = 2 ]" ||
+wait_for 20 sh -c "[ \$('$PSWCTL' show psw0 sessions | grep -c established) = 2 ]" ||
 	fail "two established sessions: $("$PSWCTL" show psw0 sessions)"
 expect "third session (closed: transient)" inA $NSTOOL tcp-try 10.1.1.11 8080 3
 expect "fourth connection recycles the transient session" inA $NSTOOL tcp-try 10.1.1.11 8080 3
@@ -85,6 +88,7 @@ echo "$errors" | grep -Eq "[1-9][0-9]* +acl-out +session table full" ||
 	fail "table full counted: $errors"
 pass "table full drops are counted"
 expect_eq "still 3 sessions" 3 "$("$PSWCTL" show psw0 sessions | wc -l)"
+touch /tmp/stop
 wait $spid || fail "established streams survived the full table: $(cat /tmp/streams.log)"
 pass "established streams survived the full table: $(cat /tmp/streams.log)"
 expect "max-sessions back" "$PSWCTL" set psw0 max-sessions 500000
@@ -92,12 +96,15 @@ expect "max-sessions back" "$PSWCTL" set psw0 max-sessions 500000
 # Replacing the ACL under 4 running streams: they go on (sessions), new
 # connections follow the new rules at once.
 expect "A may open TCP 8080 and UDP" "$PSWCTL" acl set psw0 10 reflect proto tcp dport 8080, reflect proto udp
-inA $NSTOOL tcp-streams 10.1.1.11 8080 4 12 >/tmp/streams.log 2>&1 &
+rm -f /tmp/stop
+inA $NSTOOL tcp-streams 10.1.1.11 8080 4 300 /tmp/stop >/tmp/streams.log 2>&1 &
 spid=$!
-wait_for 10 sh -c "[ \$('$PSWCTL' show psw0 sessions | grep -c established) -ge 4 ]" ||
+wait_for 20 sh -c "[ \$('$PSWCTL' show psw0 sessions | grep -c established) -ge 4 ]" ||
 	fail "four established sessions: $("$PSWCTL" show psw0 sessions)"
 expect "replace ACL 10: UDP only" "$PSWCTL" acl set psw0 10 reflect proto udp
 expect_fail "new TCP connection denied at once" "timed out" inA $NSTOOL tcp-try 10.1.1.11 8080 2
 expect "UDP still reflected" inA $NSTOOL udp-try 10.1.1.11 8080 3
+sleep 2
+touch /tmp/stop
 wait $spid || fail "streams broke across the ACL replace: $(cat /tmp/streams.log)"
 pass "4 streams went on across the replace: $(cat /tmp/streams.log)"

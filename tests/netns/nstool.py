@@ -140,12 +140,13 @@ def udp_try(addr, port, timeout="2"):
     print(f"udp-try {addr}:{port}: answered")
 
 
-def tcp_streams(addr, port, n, seconds):
-    """N connections echoing without pause for SECONDS; any stall fails."""
+def tcp_streams(addr, port, n, seconds, stop=None):
+    """N connections echoing without pause for SECONDS, or until the file
+    STOP appears; any stall fails."""
     conns = [socket.create_connection((addr, int(port)), timeout=5) for _ in range(int(n))]
     end = time.time() + float(seconds)
     rounds = 0
-    while time.time() < end:
+    while time.time() < end and not (stop and os.path.exists(stop)):
         for i, c in enumerate(conns):
             msg = os.urandom(1000)
             c.sendall(msg)
