@@ -15,7 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void print_switch(const struct nlmsghdr *nlh)
+/* One line a switch; the session settings too when @detail. */
+static void print_switch(const struct nlmsghdr *nlh, bool detail)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1];
 	const struct nlattr *to[PSW_TIMEOUT_A_MAX + 1];
@@ -58,9 +59,10 @@ static void print_switch(const struct nlmsghdr *nlh)
 	printf("%s: ifindex %u mac %s address %s host-routes %s anti-spoof %s\n",
 	       name, tb[PSW_A_IFINDEX] ? mnl_attr_get_u32(tb[PSW_A_IFINDEX]) : 0,
 	       mac, addr, hr ? "on" : "off", as ? "on" : "off");
-	printf("    max-sessions %u timeout tcp-established %u tcp-transient %u udp %u icmp %u\n",
-	       maxs, t[PSW_TIMEOUT_A_TCP_ESTABLISHED], t[PSW_TIMEOUT_A_TCP_TRANSIENT],
-	       t[PSW_TIMEOUT_A_UDP], t[PSW_TIMEOUT_A_ICMP]);
+	if (detail)
+		printf("    max-sessions %u timeout tcp-established %u tcp-transient %u udp %u icmp %u\n",
+		       maxs, t[PSW_TIMEOUT_A_TCP_ESTABLISHED], t[PSW_TIMEOUT_A_TCP_TRANSIENT],
+		       t[PSW_TIMEOUT_A_UDP], t[PSW_TIMEOUT_A_ICMP]);
 }
 
 static int show_switches(const char *name)
@@ -84,7 +86,7 @@ static int show_switches(const char *name)
 	if (json && !name)
 		json_open_array(NULL);
 	for (i = 0; i < msgs.n; i++)
-		print_switch(msgs.v[i]);
+		print_switch(msgs.v[i], name != NULL);
 	if (json && !name)
 		json_close_array();
 	if (json)
