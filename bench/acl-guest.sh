@@ -28,7 +28,8 @@ for i in range(n - 1):
     words += ["deny", "proto", "tcp", "dst", f"10.9.{i // 250}.{i % 250 + 1}/32",
               "dport", str(1000 + i % 100) + ","]
 words += last.split()
-subprocess.run([pswctl, "acl", "set", "psw0", num] + words, check=True)
+r = subprocess.run([pswctl, "acl", "set", "psw0", num] + words, capture_output=True, text=True)
+sys.exit(r.returncode and f"pswctl acl set: {r.stderr[-300:]}")
 PY
 }
 
@@ -49,7 +50,7 @@ acl_set 101 1000 "reflect"
 "$PSWCTL" acl bind psw0 dev veth-pod1 in 101
 "$PSWCTL" acl bind psw0 dev veth-pod1 out 102
 python3 - <<'PY' >/tmp/fw.nft
-print("table inet bench {\n  chain fwd {\n    type filter hook forward priority 0; policy drop;")
+print("table inet bench {\n  chain bench_fw {\n    type filter hook forward priority 0; policy drop;")
 print("    ct state established,related accept")
 for i in range(999):
     print(f"    ip daddr 10.9.{i // 250}.{i % 250 + 1} tcp dport {1000 + i % 100} drop")

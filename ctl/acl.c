@@ -15,6 +15,7 @@
 #include "uapi/linux/podswitch.h"
 
 #include <inttypes.h>
+#include <linux/genetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,7 +135,7 @@ static bool parse_tcp_flags(const char *s, uint8_t *val, uint8_t *mask)
 	return !slash || parse_flags(slash + 1, mask);
 }
 
-/* One rule's words, argv[0..argc), into a PSW_ACL_A_RULE. */
+/* One rule's words, argv[0..argc), into a PSW_A_RULE. */
 static int put_rule(struct nlmsghdr *nlh, int argc, char **argv)
 {
 	struct nlattr *nest;
@@ -152,7 +153,7 @@ static int put_rule(struct nlmsghdr *nlh, int argc, char **argv)
 	if (action > PSW_ACL_ACTION_MAX)
 		return usage_error("acl: a rule starts with permit, deny or reflect, not \"%s\"",
 				   argv[0]);
-	nest = mnl_attr_nest_start(nlh, PSW_ACL_A_RULE);
+	nest = mnl_attr_nest_start(nlh, PSW_A_RULE);
 	mnl_attr_put_u8(nlh, PSW_RULE_A_ACTION, action);
 	for (i = 1; i < argc; i += 2) {
 		w = argv[i];
@@ -198,7 +199,6 @@ static int put_rule(struct nlmsghdr *nlh, int argc, char **argv)
 static int acl_set(struct nlmsghdr *nlh, int argc, char **argv)
 {
 	char **words, *copy, *p, *comma;
-	struct nlattr *rules;
 	int n = 0, i, start, ret = -1;
 
 	words = calloc(argc * 3 + 1, sizeof(*words));
@@ -226,7 +226,6 @@ static int acl_set(struct nlmsghdr *nlh, int argc, char **argv)
 	for (i = 0; i < n; i++)
 		if (!words[i])
 			goto out;
-	rules = mnl_attr_nest_start(nlh, PSW_ACL_A_RULES);
 	for (start = 0, i = 0; i <= n; i++) {
 		if (i < n && !matches(words[i], ","))
 			continue;
@@ -238,7 +237,6 @@ static int acl_set(struct nlmsghdr *nlh, int argc, char **argv)
 			goto out;
 		start = i + 1;
 	}
-	mnl_attr_nest_end(nlh, rules);
 	ret = 0;
 out:
 	for (i = 0; i < n; i++)
@@ -411,7 +409,7 @@ int show_acl(const char *name)
 	for (m = 0; m < acls.n; m++) {
 		psw_attrs(acls.v[m], tb, PSW_A_MAX);
 		psw_attrs_nested(tb[PSW_A_ACL], at, PSW_ACL_A_MAX);
-		if (!at[PSW_ACL_A_NUM] || !at[PSW_ACL_A_RULES])
+		if (!at[PSW_ACL_A_NUM])
 			continue;
 		num = mnl_attr_get_u32(at[PSW_ACL_A_NUM]);
 		first = at[PSW_ACL_A_FIRST] ? mnl_attr_get_u32(at[PSW_ACL_A_FIRST]) : 0;
@@ -433,8 +431,9 @@ int show_acl(const char *name)
 			prev = num;
 		}
 		i = first;
-		mnl_attr_for_each_nested(a, at[PSW_ACL_A_RULES])
-			print_rule(a, i++);
+		mnl_attr_for_each(a, acls.v[m], GENL_HDRLEN)
+			if (mnl_attr_get_type(a) == PSW_A_RULE)
+				print_rule(a, i++);
 	}
 	if (open && json) {
 		json_close_array();
@@ -526,6 +525,7 @@ int cmd_acl(int argc, char **argv)
 	nlh = sw_req(nl, &sw, matches(verb, "set") ? PSW_CMD_NEW_ACL : PSW_CMD_DEL_ACL, 0);
 	nest = mnl_attr_nest_start(nlh, PSW_A_ACL);
 	mnl_attr_put_u32(nlh, PSW_ACL_A_NUM, num);
+	mnl_attr_nest_end(nlh, nest);
 	if (matches(verb, "set")) {
 		if (argc == 0) {
 			usage_error("acl set: at least one rule needed");
@@ -537,7 +537,6 @@ int cmd_acl(int argc, char **argv)
 		usage_error("acl del: unexpected \"%s\"", argv[0]);
 		goto out;
 	}
-	mnl_attr_nest_end(nlh, nest);
 	ret = psw_nl_ack(nl);
 out:
 	psw_nl_close(nl);

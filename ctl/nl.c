@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,6 +66,8 @@ struct psw_nl *psw_nl_open(void)
 		goto err;
 	}
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* An error must not echo a long request back: it would not fit. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl->seq = time(NULL);
 
 	nlh = mnl_nlmsg_put_header(nl->buf);
@@ -189,9 +192,10 @@ static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
 	if (req->nlmsg_len > PSW_NL_BUFSIZE) {
 		/* The kernel refuses messages longer than the send buffer. */
 		int size = req->nlmsg_len + PSW_NL_BUFSIZE;
+		int fd = mnl_socket_get_fd(nl->sock);
 
-		if (mnl_socket_setsockopt(nl->sock, SO_SNDBUFFORCE, &size, sizeof(size)))
-			mnl_socket_setsockopt(nl->sock, SO_SNDBUF, &size, sizeof(size));
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	}
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
 		perror("pswctl: netlink send");

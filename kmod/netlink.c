@@ -63,7 +63,6 @@ static const struct nla_policy psw_rule_policy[PSW_RULE_A_MAX + 1] = {
 
 static const struct nla_policy psw_acl_policy[PSW_ACL_A_MAX + 1] = {
 	[PSW_ACL_A_NUM]		= { .type = NLA_U32 },
-	[PSW_ACL_A_RULES]	= NLA_POLICY_NESTED_ARRAY(psw_rule_policy),
 	[PSW_ACL_A_FIRST]	= { .type = NLA_REJECT },
 	[PSW_ACL_A_COUNT]	= { .type = NLA_REJECT },
 };
@@ -130,6 +129,7 @@ static const struct nla_policy psw_policy[PSW_A_MAX + 1] = {
 	[PSW_A_SESSION_TABLE]	= NLA_POLICY_MAX(NLA_U8, PSW_SESSION_TABLE_MAX),
 	[PSW_A_TIMEOUTS]	= NLA_POLICY_NESTED(psw_timeout_policy),
 	[PSW_A_MAX_SESSIONS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_max_sessions_range),
+	[PSW_A_RULE]		= NLA_POLICY_NESTED(psw_rule_policy),
 };
 
 static struct genl_family psw_genl_family;
@@ -1126,26 +1126,22 @@ static int psw_nl_new_acl_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = psw_nl_parse_nest(info, PSW_A_ACL, PSW_ACL_A_MAX, psw_acl_policy, tb);
 	if (ret)
 		return ret;
-	if (PSW_NL_REQUIRE(info, tb, nest, PSW_ACL_A_NUM, "PSW_ACL_A_NUM") ||
-	    PSW_NL_REQUIRE(info, tb, nest, PSW_ACL_A_RULES, "PSW_ACL_A_RULES"))
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_ACL_A_NUM, "PSW_ACL_A_NUM"))
 		return -EINVAL;
-	nla_for_each_nested(a, tb[PSW_ACL_A_RULES], rem) {
-		if (nla_type(a) != PSW_ACL_A_RULE) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a, "PSW_ACL_A_RULES holds PSW_ACL_A_RULE only");
-			return -EINVAL;
-		}
-		n++;
-	}
+	/* The rules are top-level attributes, in order (uapi). */
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem)
+		n += nla_type(a) == PSW_A_RULE;
 	if (!n || n > PSW_ACL_MAX_RULES) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_ACL_A_RULES],
-				    "an ACL has 1 to PSW_ACL_MAX_RULES rules");
+		NL_SET_ERR_MSG_ATTR(info->extack, nest, "an ACL has 1 to PSW_ACL_MAX_RULES rules (PSW_A_RULE)");
 		return -EINVAL;
 	}
 	acl = psw_acl_alloc(nla_get_u32(tb[PSW_ACL_A_NUM]), n);
 	if (!acl)
 		return -ENOMEM;
 	n = 0;
-	nla_for_each_nested(a, tb[PSW_ACL_A_RULES], rem) {
+	nla_for_each_attr(a, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(a) != PSW_A_RULE)
+			continue;
 		ret = psw_nl_parse_rule(info, a, &acl->rules[n++]);
 		if (ret)
 			goto out_put;
@@ -1192,7 +1188,7 @@ static int psw_nl_del_acl_doit(struct sk_buff *skb, struct genl_info *info)
 static int psw_nl_put_rule(struct sk_buff *skb, const struct psw_acl *acl, u32 i)
 {
 	const struct psw_acl_rule *r = &acl->rules[i];
-	struct nlattr *nest = nla_nest_start(skb, PSW_ACL_A_RULE);
+	struct nlattr *nest = nla_nest_start(skb, PSW_A_RULE);
 
 	if (!nest ||
 	    nla_put_u8(skb, PSW_RULE_A_ACTION, r->action) ||
@@ -1207,8 +1203,11 @@ static int psw_nl_put_rule(struct sk_buff *skb, const struct psw_acl *acl, u32 i
 	    nla_put_u16(skb, PSW_RULE_A_DPORT_MAX, r->dport_max) ||
 	    (r->tcp_mask && (nla_put_u8(skb, PSW_RULE_A_TCP_FLAGS, r->tcp_flags) ||
 			     nla_put_u8(skb, PSW_RULE_A_TCP_MASK, r->tcp_mask))) ||
-	    nla_put_u64_64bit(skb, PSW_RULE_A_HITS, psw_acl_hits(acl, i), PSW_RULE_A_PAD))
+	    nla_put_u64_64bit(skb, PSW_RULE_A_HITS, psw_acl_hits(acl, i), PSW_RULE_A_PAD)) {
+		if (nest)
+			nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -1219,8 +1218,8 @@ static int psw_nl_put_rule(struct sk_buff *skb, const struct psw_acl *acl, u32 i
  */
 static int psw_nl_get_acl_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct nlattr *nest, *rules;
 	unsigned long num = cb->args[0];
+	struct nlattr *nest;
 	struct psw_switch *sw;
 	struct psw_acl *acl;
 	u32 i;
@@ -1245,16 +1244,12 @@ static int psw_nl_get_acl_dumpit(struct sk_buff *skb, struct netlink_callback *c
 			    nla_put_u32(skb, PSW_ACL_A_FIRST, cb->args[1]) ||
 			    nla_put_u32(skb, PSW_ACL_A_COUNT, acl->nrules))
 				goto cancel;
-			rules = nla_nest_start(skb, PSW_ACL_A_RULES);
-			if (!rules)
-				goto cancel;
+			nla_nest_end(skb, nest);
 			for (i = cb->args[1]; i < acl->nrules; i++)
 				if (psw_nl_put_rule(skb, acl, i))
 					break;
 			if (i == cb->args[1])
 				goto cancel;
-			nla_nest_end(skb, rules);
-			nla_nest_end(skb, nest);
 			psw_nl_dump_end(skb, cb, hdr);
 			cb->args[1] = i;
 		}

@@ -99,3 +99,23 @@ expect "an unbound ACL can" "$PSWCTL" acl del psw0 5
 expect_fail "binding an undefined ACL fails" "no such ACL" "$PSWCTL" acl bind psw0 dev host out 5
 expect "session flush" "$PSWCTL" session flush psw0
 expect_eq "no sessions after flush" "" "$("$PSWCTL" show psw0 sessions)"
+
+# A policy of 10000 rules goes in one request and comes back whole over
+# a dump that spans messages; the last rule still decides.
+python3 - "$PSWCTL" <<'PY' || fail "acl set of 10000 rules"
+import subprocess, sys
+words = []
+for i in range(9999):
+    words += ["deny", "proto", "tcp", "dst", f"10.9.{i // 250}.{i % 250 + 1}/32", "dport", f"{1000 + i % 100},"]
+words += ["permit", "proto", "tcp", "dport", "8080"]
+r = subprocess.run([sys.argv[1], "acl", "set", "psw0", "7"] + words, capture_output=True, text=True)
+sys.exit(r.returncode and f"pswctl acl set: {r.stderr[-300:]}")
+PY
+expect "bind the 10000 rules" "$PSWCTL" acl bind psw0 dev veth-pod1 out 7
+expect "host -> pod:8080 through the last of 10000 rules" $NSTOOL tcp-echo 10.1.1.6 8080 1000
+got=$("$PSWCTL" -j show psw0 acl | python3 -c '
+import json, sys
+a = {x["acl"]: x["rules"] for x in json.load(sys.stdin)["acls"]}[7]
+print(len(a), [r["rule"] for r in a] == list(range(10000)), a[4321]["dst"], a[4321]["dport"],
+      a[-1]["action"], a[-1]["hits"] > 0)')
+expect_eq "show acl returns all 10000 rules in order" "10000 True 10.9.17.72/32 1021 permit True" "$got"

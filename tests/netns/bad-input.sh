@@ -13,7 +13,7 @@ ip link set veth-x up
 
 # genl CMD ATTRS: commands and attributes by number (uapi/linux/podswitch.h).
 SET_SWITCH=2 NEW_PORT=3 DEL_PORT=4 NEW_ROUTE=6 TRACE_ADD=12 NEW_ACL=16 BIND_ACL=19
-A_ACL=18 A_ACL_DIR=19 A_ACL_LIST=20 A_TIMEOUTS=23 A_MAX_SESSIONS=24
+A_ACL=18 A_ACL_DIR=19 A_ACL_LIST=20 A_TIMEOUTS=23 A_MAX_SESSIONS=24 A_RULE=25
 genl() { $NSTOOL genl "$@"; }
 lo=$(cat /sys/class/net/lo/ifindex)
 vx=$(cat /sys/class/net/veth-x/ifindex)
@@ -62,25 +62,30 @@ expect_genl "multicast switch MAC" "unicast" $SET_SWITCH '[(2, "psw0"), (3, byte
 expect_genl "switch address 0.0.0.0" "unicast IPv4" $SET_SWITCH '[(2, "psw0"), (4, ip("0.0.0.0"))]'
 expect_genl "read-only attribute" "Invalid|reject|attribute" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), (3, u32(5))])]"
 
-# ACLs: rule = (3, [(1, action), (2, proto), (3, src), (4, plen), ...]).
-acl() { echo "[(2, \"psw0\"), ($A_ACL, [(1, u32(1)), (2, [$1])])]"; }
+# ACLs: rule = [(1, action), (2, proto), (3, src), (4, plen), ...], each a
+# top-level A_RULE after the ACL nest.
+acl() {
+	local rules=() r
+	for r in "$@"; do rules+=("($A_RULE, [$r])"); done
+	echo "[(2, \"psw0\"), ($A_ACL, [(1, u32(1))]), $(IFS=,; echo "${rules[*]}")]"
+}
 expect_genl "ACL nest missing" "PSW_A_ACL required" $NEW_ACL '[(2, "psw0")]'
-expect_genl "ACL without rules" "PSW_ACL_A_RULES required" $NEW_ACL "[(2, \"psw0\"), ($A_ACL, [(1, u32(1))])]"
-expect_genl "rule without action" "PSW_RULE_A_ACTION required" $NEW_ACL "$(acl "(3, [(2, u8(6))])")"
-expect_genl "unknown action" "out of range|Invalid" $NEW_ACL "$(acl "(3, [(1, u8(7))])")"
+expect_genl "ACL without rules" "1 to PSW_ACL_MAX_RULES rules" $NEW_ACL "[(2, \"psw0\"), ($A_ACL, [(1, u32(1))])]"
+expect_genl "rule without action" "PSW_RULE_A_ACTION required" $NEW_ACL "$(acl "(2, u8(6))")"
+expect_genl "unknown action" "out of range|Invalid" $NEW_ACL "$(acl "(1, u8(7))")"
 expect_genl "prefix with host bits" "host bits set" $NEW_ACL \
-	"$(acl "(3, [(1, u8(1)), (3, ip('10.1.1.1')), (4, u8(24))])")"
+	"$(acl "(1, u8(1)), (3, ip('10.1.1.1')), (4, u8(24))")"
 expect_genl "prefix length 40" "out of range|Invalid" $NEW_ACL \
-	"$(acl "(3, [(1, u8(1)), (5, ip('10.0.0.0')), (6, u8(40))])")"
-expect_genl "ports without a protocol" "ports need protocol" $NEW_ACL "$(acl "(3, [(1, u8(1)), (9, u16(80))])")"
+	"$(acl "(1, u8(1)), (5, ip('10.0.0.0')), (6, u8(40))")"
+expect_genl "ports without a protocol" "ports need protocol" $NEW_ACL "$(acl "(1, u8(1)), (9, u16(80))")"
 expect_genl "empty port range" "range is empty" $NEW_ACL \
-	"$(acl "(3, [(1, u8(1)), (2, u8(6)), (7, u16(10)), (8, u16(5))])")"
-expect_genl "ICMP type 300" "0..255" $NEW_ACL "$(acl "(3, [(1, u8(1)), (2, u8(1)), (7, u16(300))])")"
-expect_genl "tcp-flags on UDP" "need protocol tcp" $NEW_ACL "$(acl "(3, [(1, u8(1)), (2, u8(17)), (11, u8(2))])")"
+	"$(acl "(1, u8(1)), (2, u8(6)), (7, u16(10)), (8, u16(5))")"
+expect_genl "ICMP type 300" "0..255" $NEW_ACL "$(acl "(1, u8(1)), (2, u8(1)), (7, u16(300))")"
+expect_genl "tcp-flags on UDP" "need protocol tcp" $NEW_ACL "$(acl "(1, u8(1)), (2, u8(17)), (11, u8(2))")"
 expect_genl "tcp-flags outside the mask" "outside the mask" $NEW_ACL \
-	"$(acl "(3, [(1, u8(1)), (2, u8(6)), (11, u8(3)), (12, u8(2))])")"
+	"$(acl "(1, u8(1)), (2, u8(6)), (11, u8(3)), (12, u8(2))")"
 expect_genl "a bad rule after good ones" "host bits set" $NEW_ACL \
-	"$(acl "(3, [(1, u8(1))]), (3, [(1, u8(0))]), (3, [(1, u8(1)), (5, ip('10.0.0.1')), (6, u8(8))])")"
+	"$(acl "(1, u8(1))" "(1, u8(0))" "(1, u8(1)), (5, ip('10.0.0.1')), (6, u8(8))")"
 expect_genl "binding without direction" "PSW_A_ACL_DIR required" $BIND_ACL \
 	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))])]"
 expect_genl "seventeen ACLs bound" "too many ACLs" $BIND_ACL \

@@ -133,14 +133,14 @@
  * nests:
  *
  *    PSW_ACL_A_NUM: NLA_U32, the ACL's number
- *    PSW_ACL_A_RULES: NLA_NESTED, the rules in order, each a
- *                     PSW_ACL_A_RULE; 1..PSW_ACL_MAX_RULES of them
  *    PSW_ACL_A_FIRST: NLA_U32, the index of the first rule in this
  *                     message (replies only: a long ACL spans messages)
  *    PSW_ACL_A_COUNT: NLA_U32, the ACL's number of rules (replies only)
  *
- * PSW_ACL_A_RULE nests PSW_RULE_A_*; all but the action are optional and
- * match anything when absent:
+ * The rules follow as top-level PSW_A_RULE attributes, in order, 1 to
+ * PSW_ACL_MAX_RULES of them (not in one nest, whose length could not
+ * exceed 64 KiB). Each nests PSW_RULE_A_*; all but the action are optional
+ * and match anything when absent:
  *
  *    PSW_RULE_A_ACTION: NLA_U8, enum psw_acl_action
  *    PSW_RULE_A_PROTO: NLA_U8, the IP protocol
@@ -267,6 +267,7 @@ enum psw_attr {
 	PSW_A_SESSION_TABLE,
 	PSW_A_TIMEOUTS,
 	PSW_A_MAX_SESSIONS,
+	PSW_A_RULE,
 	__PSW_A_MAX
 };
 #define PSW_A_MAX (__PSW_A_MAX - 1)
@@ -378,8 +379,6 @@ enum psw_acl_dir {
 enum psw_acl_attr {
 	PSW_ACL_A_UNSPEC,
 	PSW_ACL_A_NUM,
-	PSW_ACL_A_RULES,
-	PSW_ACL_A_RULE,
 	PSW_ACL_A_FIRST,
 	PSW_ACL_A_COUNT,
 	__PSW_ACL_A_MAX
