@@ -88,11 +88,12 @@ for p in range(10000, 60000):
 sleep 1
 after=$(mem)
 nsess=$("$PSWCTL" -j show psw0 sessions | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-objsize=$(awk '$1 == "psw_session" { print $4 }' /proc/slabinfo)
-ctsize=$(awk '$1 == "nf_conntrack" { print $4 }' /proc/slabinfo)
+# SLUB may merge the cache with another of its size: sysfs still names it.
+objsize=$(cat /sys/kernel/slab/psw_session/slab_size 2>/dev/null || echo 0)
+ctsize=$(cat /sys/kernel/slab/nf_conntrack/slab_size 2>/dev/null || echo 0)
 
 python3 - "${c[10]}" "${c[1000]}" "${c[10000]}" "$none" "$hits" "$pt" "$nt" "$pu" "$nu" \
-	"$before" "$after" "$nsess" "$objsize" "${ctsize:-0}" <<'PY'
+	"$before" "$after" "$nsess" "$objsize" "$ctsize" <<'PY'
 import sys
 c10, c1k, c10k, none, hits, pt, nt, pu, nu = map(float, sys.argv[1:10])
 before, after, nsess, objsize, ctsize = map(int, sys.argv[10:15])
