@@ -30,6 +30,12 @@ static void psw_test_sess_key(struct kunit *test)
 	KUNIT_EXPECT_NE(test, memcmp(&a, &b, sizeof(a)), 0);
 }
 
+/* The memory bound is max-sessions times this (plus the hash buckets). */
+static void psw_test_sess_size(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, psw_session_size(), 128u);
+}
+
 static void psw_test_sess_tcp_state(struct kunit *test)
 {
 	u8 seen[2] = { TCPHDR_SYN, 0 };
@@ -192,6 +198,7 @@ static void psw_test_sess_full(struct kunit *test)
 
 static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_key),
+	KUNIT_CASE(psw_test_sess_size),
 	KUNIT_CASE(psw_test_sess_tcp_state),
 	KUNIT_CASE(psw_test_sess_establish),
 	KUNIT_CASE(psw_test_sess_expiry),

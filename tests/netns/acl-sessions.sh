@@ -32,6 +32,14 @@ expect "A -> B 4000-byte UDP datagrams: reassembled for the ACL, fragmented agai
 "$PSWCTL" show psw0 errors | grep -Eq "[1-9][0-9]* +ip4-input +fragments reassembled" ||
 	fail "reassembly counted: $("$PSWCTL" show psw0 errors)"
 pass "fragments were reassembled for the ACLs"
+# B's port unreachable about A's datagram is let in by A's session.
+expect "trace armed" "$PSWCTL" trace psw0 add 10
+expect_fail "A -> B closed UDP port: ICMP port unreachable reaches A" "ConnectionRefused" \
+	inA $NSTOOL udp-try 10.1.1.11 9999 3
+"$PSWCTL" trace psw0 show | grep -q "^acl-out: sw_if 1, session hit (ICMP error), action permit" ||
+	fail "ICMP error passed by its inner session: $("$PSWCTL" trace psw0 show)"
+pass "the ICMP error passed A's deny ACL by the session of the datagram inside"
+"$PSWCTL" trace psw0 clear
 expect "A pings B" inA ping -c 1 -W 3 10.1.1.11
 expect_fail "B cannot ping A" "100% packet loss" inB ping -c 1 -W 2 10.1.1.10
 sess=$("$PSWCTL" show psw0 sessions)

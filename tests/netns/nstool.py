@@ -131,9 +131,11 @@ def tcp_try(addr, port, timeout="2"):
 def udp_try(addr, port, timeout="2"):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(float(timeout))
-    s.sendto(b"ping", (addr, int(port)))
+    # Connected, so that an ICMP error comes back as ConnectionRefusedError.
+    s.connect((addr, int(port)))
     try:
-        data, _ = s.recvfrom(100)
+        s.send(b"ping")
+        data = s.recv(100)
     except OSError as e:
         print(f"udp-try {addr}:{port}: {e.__class__.__name__}: {e}")
         sys.exit(1)
