@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/inetdevice.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <net/tcp.h>
 
 static struct psw_acl_rule any(u8 action)
@@ -253,6 +254,9 @@ static void psw_test_acl_cls_random(struct kunit *test)
 			hits++;
 		else
 			misses++;
+		/* Seconds of linear walks under TCG: let RCU's kthread run. */
+		if (!(i % 256))
+			cond_resched();
 	}
 	/* Both outcomes must be exercised, and matches beyond the first rules. */
 	KUNIT_EXPECT_GT(test, hits, NFLOWS / 10);
