@@ -60,17 +60,7 @@ nft -f /tmp/fw.nft || fail "nftables peer"
 ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || fail "podswitch path broken"
 ip netns exec pod3 ping -c 1 -W 2 10.2.1.7 >/dev/null || fail "nftables path broken"
 ip netns exec pod4 ping -c 1 -W 2 10.2.1.6 >/dev/null && fail "nftables peer lets pod4 open connections"
-declare -A r
-for round in 1 2 3; do
-	r[psw_tcp_$round]=$(tcp pod1 10.1.1.7)
-	r[nft_tcp_$round]=$(tcp pod3 10.2.1.7)
-	r[psw_udp_$round]=$(udp_pps pod1 10.1.1.7)
-	r[nft_udp_$round]=$(udp_pps pod3 10.2.1.7)
-done
-pt=$(median "${r[psw_tcp_1]}" "${r[psw_tcp_2]}" "${r[psw_tcp_3]}")
-nt=$(median "${r[nft_tcp_1]}" "${r[nft_tcp_2]}" "${r[nft_tcp_3]}")
-pu=$(median "${r[psw_udp_1]}" "${r[psw_udp_2]}" "${r[psw_udp_3]}")
-nu=$(median "${r[nft_udp_1]}" "${r[nft_udp_2]}" "${r[nft_udp_3]}")
+read -r pt nt pu nu < <(bench_compare pod1 10.1.1.7 pod3 10.2.1.7)
 nft delete table inet bench
 
 # 3. session memory: 50000 UDP sessions (one per destination port).

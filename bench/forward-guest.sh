@@ -11,18 +11,7 @@ psw_load
 . "$PSW_REPO/bench/lib.sh"
 bench_pods
 
-# Alternate the two paths, three rounds, and take each one's median.
-declare -A r
-for round in 1 2 3; do
-	r[psw_tcp_$round]=$(tcp pod1 10.1.1.7)
-	r[k_tcp_$round]=$(tcp pod3 10.2.1.7)
-	r[psw_udp_$round]=$(udp_pps pod1 10.1.1.7)
-	r[k_udp_$round]=$(udp_pps pod3 10.2.1.7)
-done
-pt=$(median "${r[psw_tcp_1]}" "${r[psw_tcp_2]}" "${r[psw_tcp_3]}")
-kt=$(median "${r[k_tcp_1]}" "${r[k_tcp_2]}" "${r[k_tcp_3]}")
-pu=$(median "${r[psw_udp_1]}" "${r[psw_udp_2]}" "${r[psw_udp_3]}")
-ku=$(median "${r[k_udp_1]}" "${r[k_udp_2]}" "${r[k_udp_3]}")
+read -r pt kt pu ku < <(bench_compare pod1 10.1.1.7 pod3 10.2.1.7)
 python3 - "$pt" "$kt" "$pu" "$ku" <<'PY'
 import sys
 pt, kt, pu, ku = map(float, sys.argv[1:])

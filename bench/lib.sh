@@ -46,3 +46,16 @@ print((s["packets"] - s["lost_packets"]) / s["seconds"])'
 
 # The middle of three numbers.
 median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+
+# bench_compare NS1 DST1 NS2 DST2: the two paths alternated, three rounds;
+# prints the medians: TCP Mbit/s 1, 2, then UDP 64-byte pps 1, 2.
+bench_compare() {
+	local round t1=() t2=() u1=() u2=()
+	for round in 1 2 3; do
+		t1+=("$(tcp "$1" "$2")")
+		t2+=("$(tcp "$3" "$4")")
+		u1+=("$(udp_pps "$1" "$2")")
+		u2+=("$(udp_pps "$3" "$4")")
+	done
+	echo "$(median "${t1[@]}") $(median "${t2[@]}") $(median "${u1[@]}") $(median "${u2[@]}")"
+}
