@@ -60,7 +60,8 @@ nft -f /tmp/fw.nft || fail "nftables peer"
 ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || fail "podswitch path broken"
 ip netns exec pod3 ping -c 1 -W 2 10.2.1.7 >/dev/null || fail "nftables path broken"
 ip netns exec pod4 ping -c 1 -W 2 10.2.1.6 >/dev/null && fail "nftables peer lets pod4 open connections"
-read -r pt nt pu nu < <(bench_compare pod1 10.1.1.7 pod3 10.2.1.7)
+r=$(bench_compare pod1 10.1.1.7 pod3 10.2.1.7)
+read -r pt nt pu nu <<<"$r"
 nft delete table inet bench
 
 # 3. session memory: 50000 UDP sessions (one per destination port).

@@ -11,7 +11,8 @@ psw_load
 . "$PSW_REPO/bench/lib.sh"
 bench_pods
 
-read -r pt kt pu ku < <(bench_compare pod1 10.1.1.7 pod3 10.2.1.7)
+r=$(bench_compare pod1 10.1.1.7 pod3 10.2.1.7)
+read -r pt kt pu ku <<<"$r"
 python3 - "$pt" "$kt" "$pu" "$ku" <<'PY'
 import sys
 pt, kt, pu, ku = map(float, sys.argv[1:])
