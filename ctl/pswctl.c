@@ -19,7 +19,7 @@ bool json;
 int quiet_errors;
 
 static const struct cmd cmds[] = {
-	{ "show", cmd_show, "show [SWITCH [ports|routes|neigh|acl|sessions|errors|stats]]" },
+	{ "show", cmd_show, "show [SWITCH [ports|routes|neigh|acl|nat44|sessions|errors|stats]]" },
 	{ "switch", cmd_switch, "switch set SWITCH [mac MAC] [address ADDR] [host-routes on|off] [anti-spoof on|off]" },
 	{ "port", cmd_port, "port {add|del} SWITCH dev IFNAME [ip ADDR[,ADDR...]] [mac MAC] [uplink] | port show SWITCH" },
 	{ "route", cmd_route, "route add SWITCH PREFIX {host | dev PORT | via ADDR dev PORT | drop} | route del SWITCH PREFIX | route show SWITCH" },
@@ -27,8 +27,11 @@ static const struct cmd cmds[] = {
 	{ "acl", cmd_acl, "acl set SWITCH NUM RULE[, RULE...] | acl del SWITCH NUM | acl bind SWITCH dev PORT {in|out} [NUM[,NUM...]] | acl show SWITCH\n"
 			  "      RULE := {permit|deny|reflect} [proto tcp|udp|icmp|NUM] [src PREFIX] [dst PREFIX]\n"
 			  "              [sport P[-P]] [dport P[-P]] [tcp-flags VALUE/MASK]" },
-	{ "session", cmd_session, "session show SWITCH | session flush SWITCH [acl]" },
-	{ "set", cmd_set, "set SWITCH {timeout {tcp-established|tcp-transient|udp|icmp} SECONDS | max-sessions N}..." },
+	{ "nat44", cmd_nat44, "nat44 service add SWITCH {tcp|udp} VIP:PORT backend ADDR:PORT [weight W] [backend ...] [affinity SECONDS]\n"
+			      "      | nat44 service del SWITCH {tcp|udp} VIP:PORT | nat44 service show SWITCH\n"
+			      "      | nat44 loopback SWITCH ADDR" },
+	{ "session", cmd_session, "session show SWITCH [acl|nat44] | session flush SWITCH [acl|nat44]" },
+	{ "set", cmd_set, "set SWITCH [acl|nat44] {timeout {tcp-established|tcp-transient|udp|icmp} SECONDS | max-sessions N}..." },
 	{ "trace", cmd_trace, "trace SWITCH {add N | show | clear}" },
 };
 

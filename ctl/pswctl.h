@@ -24,6 +24,7 @@ int cmd_trace(int argc, char **argv);
 int cmd_acl(int argc, char **argv);
 int cmd_session(int argc, char **argv);
 int cmd_set(int argc, char **argv);
+int cmd_nat44(int argc, char **argv);
 
 /* pswctl show SWITCH OBJECT */
 int show_ports(const char *sw);
@@ -33,6 +34,7 @@ int show_neigh(const char *sw);
 int show_errors(const char *sw);
 int show_acl(const char *sw);
 int show_sessions(const char *sw);
+int show_nat44(const char *sw);
 
 /* IP protocol numbers and names (tcp, udp, icmp, or the number). */
 const char *proto_name(uint8_t proto);

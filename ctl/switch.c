@@ -15,37 +15,20 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One line a switch; the session settings too when @detail. */
-static void print_switch(const struct nlmsghdr *nlh, bool detail)
+/* The session settings of one table: max-sessions and timeouts. */
+static void print_session_settings(const char *table, const struct nlattr *max,
+				   const struct nlattr *timeouts)
 {
-	const struct nlattr *tb[PSW_A_MAX + 1];
 	const struct nlattr *to[PSW_TIMEOUT_A_MAX + 1];
-	const char *mac = "?", *addr = "?", *name = "?";
 	uint32_t t[PSW_TIMEOUT_A_MAX + 1], maxs;
-	bool hr, as;
 	int i;
 
-	psw_attrs(nlh, tb, PSW_A_MAX);
-	if (tb[PSW_A_IFNAME])
-		name = mnl_attr_get_str(tb[PSW_A_IFNAME]);
-	if (tb[PSW_A_MAC] && mnl_attr_get_payload_len(tb[PSW_A_MAC]) == 6)
-		mac = fmt_mac(mnl_attr_get_payload(tb[PSW_A_MAC]));
-	if (tb[PSW_A_ADDRESS])
-		addr = fmt_ip4(mnl_attr_get_u32(tb[PSW_A_ADDRESS]));
-	hr = tb[PSW_A_HOST_ROUTES] && mnl_attr_get_u8(tb[PSW_A_HOST_ROUTES]);
-	as = tb[PSW_A_ANTI_SPOOF] && mnl_attr_get_u8(tb[PSW_A_ANTI_SPOOF]);
-	psw_attrs_nested(tb[PSW_A_TIMEOUTS], to, PSW_TIMEOUT_A_MAX);
+	psw_attrs_nested(timeouts, to, PSW_TIMEOUT_A_MAX);
 	for (i = 1; i <= PSW_TIMEOUT_A_MAX; i++)
 		t[i] = to[i] ? mnl_attr_get_u32(to[i]) : 0;
-	maxs = tb[PSW_A_MAX_SESSIONS] ? mnl_attr_get_u32(tb[PSW_A_MAX_SESSIONS]) : 0;
+	maxs = max ? mnl_attr_get_u32(max) : 0;
 	if (json) {
-		json_open_object(NULL);
-		json_string("ifname", name);
-		json_uint("ifindex", tb[PSW_A_IFINDEX] ? mnl_attr_get_u32(tb[PSW_A_IFINDEX]) : 0);
-		json_string("mac", mac);
-		json_string("address", addr);
-		json_bool("host_routes", hr);
-		json_bool("anti_spoof", as);
+		json_open_object(table);
 		json_uint("max_sessions", maxs);
 		json_open_object("timeouts");
 		json_uint("tcp_established", t[PSW_TIMEOUT_A_TCP_ESTABLISHED]);
@@ -56,13 +39,47 @@ static void print_switch(const struct nlmsghdr *nlh, bool detail)
 		json_close_object();
 		return;
 	}
-	printf("%s: ifindex %u mac %s address %s host-routes %s anti-spoof %s\n",
-	       name, tb[PSW_A_IFINDEX] ? mnl_attr_get_u32(tb[PSW_A_IFINDEX]) : 0,
-	       mac, addr, hr ? "on" : "off", as ? "on" : "off");
-	if (detail)
-		printf("    max-sessions %u timeout tcp-established %u tcp-transient %u udp %u icmp %u\n",
-		       maxs, t[PSW_TIMEOUT_A_TCP_ESTABLISHED], t[PSW_TIMEOUT_A_TCP_TRANSIENT],
-		       t[PSW_TIMEOUT_A_UDP], t[PSW_TIMEOUT_A_ICMP]);
+	printf("    %s max-sessions %u timeout tcp-established %u tcp-transient %u udp %u icmp %u\n",
+	       table, maxs, t[PSW_TIMEOUT_A_TCP_ESTABLISHED], t[PSW_TIMEOUT_A_TCP_TRANSIENT],
+	       t[PSW_TIMEOUT_A_UDP], t[PSW_TIMEOUT_A_ICMP]);
+}
+
+/* One line a switch; the session settings too when @detail. */
+static void print_switch(const struct nlmsghdr *nlh, bool detail)
+{
+	const struct nlattr *tb[PSW_A_MAX + 1];
+	const char *mac = "?", *addr = "?", *name = "?";
+	bool hr, as;
+
+	psw_attrs(nlh, tb, PSW_A_MAX);
+	if (tb[PSW_A_IFNAME])
+		name = mnl_attr_get_str(tb[PSW_A_IFNAME]);
+	if (tb[PSW_A_MAC] && mnl_attr_get_payload_len(tb[PSW_A_MAC]) == 6)
+		mac = fmt_mac(mnl_attr_get_payload(tb[PSW_A_MAC]));
+	if (tb[PSW_A_ADDRESS])
+		addr = fmt_ip4(mnl_attr_get_u32(tb[PSW_A_ADDRESS]));
+	hr = tb[PSW_A_HOST_ROUTES] && mnl_attr_get_u8(tb[PSW_A_HOST_ROUTES]);
+	as = tb[PSW_A_ANTI_SPOOF] && mnl_attr_get_u8(tb[PSW_A_ANTI_SPOOF]);
+	if (json) {
+		json_open_object(NULL);
+		json_string("ifname", name);
+		json_uint("ifindex", tb[PSW_A_IFINDEX] ? mnl_attr_get_u32(tb[PSW_A_IFINDEX]) : 0);
+		json_string("mac", mac);
+		json_string("address", addr);
+		json_bool("host_routes", hr);
+		json_bool("anti_spoof", as);
+	} else {
+		printf("%s: ifindex %u mac %s address %s host-routes %s anti-spoof %s\n",
+		       name, tb[PSW_A_IFINDEX] ? mnl_attr_get_u32(tb[PSW_A_IFINDEX]) : 0,
+		       mac, addr, hr ? "on" : "off", as ? "on" : "off");
+	}
+	if (json || detail) {
+		print_session_settings("acl", tb[PSW_A_MAX_SESSIONS], tb[PSW_A_TIMEOUTS]);
+		print_session_settings("nat44", tb[PSW_A_NAT44_MAX_SESSIONS],
+				       tb[PSW_A_NAT44_TIMEOUTS]);
+	}
+	if (json)
+		json_close_object();
 }
 
 static int show_switches(const char *name)
@@ -106,6 +123,7 @@ static const struct {
 	{ "routes", show_routes },
 	{ "neigh", show_neigh },
 	{ "acl", show_acl },
+	{ "nat44", show_nat44 },
 	{ "sessions", show_sessions },
 	{ "errors", show_errors },
 	{ "stats", show_stats },

@@ -433,8 +433,8 @@ static void psw_acl_publish(struct psw_switch *sw, struct psw_port *port, u8 dir
 	struct psw_acl_cls *old = psw_cfg(sw, port->acl[dir]);
 
 	rcu_assign_pointer(port->acl[dir], cls);
-	sw->acl_nbound += !!cls - !!old;
-	WRITE_ONCE(sw->acl_active, sw->acl_nbound > 0);
+	/* Read without the lock by ip4-input and NAT. */
+	WRITE_ONCE(sw->acl_nbound, sw->acl_nbound + !!cls - !!old);
 	psw_acl_cls_free_rcu(old);
 }
 
@@ -557,8 +557,7 @@ void psw_acl_port_unbind(struct psw_switch *sw, struct psw_port *port)
 
 	for (dir = 0; dir < 2; dir++)
 		if (psw_cfg(sw, port->acl[dir]))
-			sw->acl_nbound--;
-	WRITE_ONCE(sw->acl_active, sw->acl_nbound > 0);
+			WRITE_ONCE(sw->acl_nbound, sw->acl_nbound - 1);
 }
 
 /* ---- the nodes ---- */
@@ -570,89 +569,108 @@ static bool psw_icmp_is_error(u8 type)
 	       type == ICMP_PARAMETERPROB;
 }
 
-/*
- * The session key of the IPv4 header at @off of @skb: ports, or the echo
- * id for ICMP echo. @inner: the header quoted by an ICMP error, of which
- * only 8 bytes of L4 header are sure to be there. False if truncated.
- */
-static bool psw_acl_sess_key(const struct sk_buff *skb, unsigned int off,
-			     bool inner, struct psw_sess_key *k, u8 *dir,
-			     u8 *tcp_flags, bool *icmp_err)
+/* The session key of a flow: ports, or the echo id for ICMP echo. */
+static void psw_acl_flow_key(const struct psw_flow *f, struct psw_sess_key *k, u8 *dir)
 {
+	__be16 sport = 0, dport = 0;
+
+	if (f->proto == IPPROTO_ICMP) {
+		sport = f->echo_id;
+		dport = f->echo_id;
+	} else if (f->l4 && (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP)) {
+		sport = htons(f->sport);
+		dport = htons(f->dport);
+	}
+	psw_sess_key_make(k, dir, f->src, f->dst, sport, dport, f->proto);
+}
+
+/*
+ * The session key of the packet an ICMP error quotes, of whose L4 header
+ * only 8 bytes are sure to be there. False if truncated, or if it is an
+ * error itself.
+ */
+static bool psw_acl_inner_key(const struct sk_buff *skb, struct psw_sess_key *k)
+{
+	unsigned int off = ip_hdrlen(skb) + sizeof(struct icmphdr);
 	const struct iphdr *iph;
 	struct iphdr _iph;
-	__be16 sport = 0, dport = 0;
+	__be16 ports[2] = {};
 	const u8 *l4;
-	u8 _l4[14];
+	u8 _l4[6], dir;
 
 	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
 	if (!iph || iph->ihl < 5)
 		return false;
-	*tcp_flags = 0;
-	*icmp_err = false;
 	off += iph->ihl * 4;
-	if (iph->frag_off & htons(IP_OFFSET))
-		goto make;
-	switch (iph->protocol) {
-	case IPPROTO_TCP:
-		l4 = skb_header_pointer(skb, off, inner ? 4 : 14, _l4);
-		if (!l4)
+	if (!(iph->frag_off & htons(IP_OFFSET))) {
+		switch (iph->protocol) {
+		case IPPROTO_TCP:
+		case IPPROTO_UDP:
+			l4 = skb_header_pointer(skb, off, 4, _l4);
+			if (l4)
+				memcpy(ports, l4, 4);
 			break;
-		if (!inner)
-			*tcp_flags = l4[13];
-		fallthrough;
-	case IPPROTO_UDP:
-		l4 = skb_header_pointer(skb, off, 4, _l4);
-		if (!l4)
+		case IPPROTO_ICMP:
+			l4 = skb_header_pointer(skb, off, 6, _l4);
+			if (!l4 || psw_icmp_is_error(l4[0]))
+				return false;
+			if (l4[0] == ICMP_ECHO || l4[0] == ICMP_ECHOREPLY) {
+				memcpy(&ports[0], l4 + 4, 2);
+				ports[1] = ports[0];
+			}
 			break;
-		memcpy(&sport, l4, 2);
-		memcpy(&dport, l4 + 2, 2);
-		break;
-	case IPPROTO_ICMP:
-		l4 = skb_header_pointer(skb, off, 8, _l4);
-		if (!l4)
-			break;
-		if (l4[0] == ICMP_ECHO || l4[0] == ICMP_ECHOREPLY) {
-			memcpy(&sport, l4 + 4, 2);
-			dport = sport;
-		} else if (psw_icmp_is_error(l4[0])) {
-			*icmp_err = true;
 		}
-		break;
 	}
-make:
-	psw_sess_key_make(k, dir, iph->saddr, iph->daddr, sport, dport, iph->protocol);
+	psw_sess_key_make(k, &dir, iph->saddr, iph->daddr, ports[0], ports[1],
+			  iph->protocol);
 	return true;
+}
+
+static void psw_acl_flow(struct psw_pkt *pkt, const struct sk_buff *skb)
+{
+	if (!pkt->flow_parsed) {
+		psw_flow_parse(&pkt->flow, skb);
+		pkt->flow_parsed = true;
+	}
 }
 
 /* Look the packet's session up once; ICMP errors by the packet inside. */
 static struct psw_session *psw_acl_session(struct psw_pkt *pkt, struct sk_buff *skb)
 {
-	struct psw_sess_key k, inner;
+	struct psw_sess_table *t = &pkt->sw->sessions[PSW_SESSION_ACL];
+	struct psw_sess_key inner;
 	struct psw_session *s;
-	bool icmp_err, inner_err;
-	u8 dir, flags, idir;
 
 	if (pkt->sess_looked)
 		return pkt->sess;
 	pkt->sess_looked = true;
-	if (!psw_acl_sess_key(skb, 0, false, &k, &dir, &flags, &icmp_err))
-		return NULL;
-	pkt->sess_key = k;
-	pkt->sess_dir = dir;
-	pkt->sess_flags = flags;
+	psw_acl_flow(pkt, skb);
+	psw_acl_flow_key(&pkt->flow, &pkt->sess_key, &pkt->sess_dir);
+	pkt->sess_flags = pkt->flow.tcp_flags;
 	pkt->sess_key_ok = true;
-	s = psw_sess_lookup(&pkt->sw->sessions, &k, pkt->params);
+	s = psw_sess_lookup(t, &pkt->sess_key, NULL, pkt->params);
 	if (s) {
-		psw_sess_update(&pkt->sw->sessions, s, dir, flags);
-	} else if (icmp_err &&
-		   psw_acl_sess_key(skb, ip_hdrlen(skb) + sizeof(struct icmphdr), true,
-				    &inner, &idir, &flags, &inner_err) && !inner_err) {
-		s = psw_sess_lookup(&pkt->sw->sessions, &inner, pkt->params);
+		psw_sess_update(t, s, pkt->sess_dir, pkt->sess_flags);
+	} else if (pkt->flow.icmp_err && psw_acl_inner_key(skb, &inner)) {
+		s = psw_sess_lookup(t, &inner, NULL, pkt->params);
 		pkt->sess_icmp_err = !!s;
 	}
 	pkt->sess = s;
 	return s;
+}
+
+/*
+ * NAT is about to rewrite the packet. A packet belongs to a session if it
+ * does before or after translation: look it up now, before, if any ACL
+ * may ask later; a miss is looked up again after, with what acl-out sees.
+ */
+void psw_acl_nat_prepare(struct psw_pkt *pkt, struct sk_buff *skb)
+{
+	if (READ_ONCE(pkt->sw->acl_nbound))
+		psw_acl_session(pkt, skb);
+	pkt->flow_parsed = false;
+	if (!pkt->sess)
+		pkt->sess_looked = false;
 }
 
 void psw_flow_parse(struct psw_flow *f, const struct sk_buff *skb)
@@ -691,6 +709,12 @@ ports:
 		f->sport = l4[0];
 		f->dport = l4[1];
 		f->l4 = true;
+		f->icmp_err = psw_icmp_is_error(l4[0]);
+		if (l4[0] == ICMP_ECHO || l4[0] == ICMP_ECHOREPLY) {
+			l4 = skb_header_pointer(skb, off + 4, 2, _l4);
+			if (l4)
+				memcpy(&f->echo_id, l4, 2);
+		}
 		break;
 	}
 }
@@ -725,10 +749,7 @@ static bool psw_acl_check(struct psw_pkt *pkt, struct sk_buff *skb, u8 dir)
 			  pkt->sess_icmp_err ? " (ICMP error)" : "");
 		return true;
 	}
-	if (!pkt->flow_parsed) {
-		psw_flow_parse(&pkt->flow, skb);
-		pkt->flow_parsed = true;
-	}
+	psw_acl_flow(pkt, skb);
 	pos = psw_acl_cls_lookup(cls, &pkt->flow);
 	if (pos < 0) {
 		psw_trace(pkt, "%s: sw_if %u, no rule matched, action deny\n",
@@ -763,7 +784,7 @@ bool psw_acl_out(struct psw_pkt *pkt, struct sk_buff *skb)
 		return false;
 	if (likely(!pkt->reflect) || pkt->sess || !pkt->sess_key_ok)
 		return true;
-	s = psw_sess_create(&pkt->sw->sessions, &pkt->sess_key, pkt->sess_dir,
+	s = psw_sess_create(&pkt->sw->sessions[PSW_SESSION_ACL], &pkt->sess_key, pkt->sess_dir,
 			    pkt->sess_flags, pkt->in->index, pkt->params);
 	if (IS_ERR(s) && PTR_ERR(s) != -EEXIST) {
 		psw_trace(pkt, "acl-out: cannot create a session: %s\n",

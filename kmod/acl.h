@@ -18,8 +18,8 @@ struct netlink_ext_ack;
 /*
  * The fields of a packet ACLs and sessions look at. @sport and @dport are
  * in host order and for ICMP hold the type and code; @l4 says whether
- * they (and @tcp_flags) are known: not for a fragment or a truncated
- * header.
+ * they (and @tcp_flags, @echo_id) are known: not for a fragment or a
+ * truncated header.
  */
 struct psw_flow {
 	__be32 src;
@@ -29,6 +29,8 @@ struct psw_flow {
 	u8 proto;
 	u8 tcp_flags;
 	bool l4;
+	bool icmp_err;		/* an ICMP error, about the packet it quotes */
+	__be16 echo_id;		/* ICMP echo request or reply */
 };
 
 /* One rule, as compiled: the prefixes masked, port ranges inclusive. */
@@ -107,5 +109,6 @@ void psw_flow_parse(struct psw_flow *f, const struct sk_buff *skb);
 /* Nodes "acl-in" and "acl-out": false when the packet was consumed. */
 bool psw_acl_in(struct psw_pkt *pkt, struct sk_buff *skb);
 bool psw_acl_out(struct psw_pkt *pkt, struct sk_buff *skb);
+void psw_acl_nat_prepare(struct psw_pkt *pkt, struct sk_buff *skb);
 
 #endif /* _PSW_ACL_H */

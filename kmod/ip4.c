@@ -289,7 +289,7 @@ void psw_ip4_input(struct psw_pkt *pkt, struct sk_buff *skb)
 	}
 	psw_trace(pkt, "ip4-input\n");
 	psw_trace_ip4(pkt, skb);
-	if (ip_is_fragment(ip_hdr(skb)) && READ_ONCE(pkt->sw->acl_active) &&
+	if (ip_is_fragment(ip_hdr(skb)) && psw_switch_needs_ports(pkt->sw) &&
 	    !psw_ip4_defrag(pkt, skb))
 		return;
 	if (pkt->in->type == PSW_PORT_POD && pkt->params->anti_spoof &&

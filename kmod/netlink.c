@@ -13,6 +13,7 @@
 
 #include "acl.h"
 #include "fib.h"
+#include "nat44.h"
 #include "netlink.h"
 #include "port.h"
 #include "switch.h"
@@ -88,6 +89,29 @@ static const struct nla_policy psw_timeout_policy[PSW_TIMEOUT_A_MAX + 1] = {
 	[PSW_TIMEOUT_A_ICMP]		= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_timeout_range),
 };
 
+static struct netlink_range_validation psw_affinity_range __ro_after_init = {
+	.max = PSW_NAT_MAX_AFFINITY,
+};
+
+static struct netlink_range_validation psw_weight_range __ro_after_init = {
+	.min = 1,
+	.max = PSW_NAT_MAX_WEIGHT,
+};
+
+static const struct nla_policy psw_backend_policy[PSW_BACKEND_A_MAX + 1] = {
+	[PSW_BACKEND_A_ADDR]	= { .type = NLA_BE32 },
+	[PSW_BACKEND_A_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[PSW_BACKEND_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_weight_range),
+};
+
+static const struct nla_policy psw_service_policy[PSW_SVC_A_MAX + 1] = {
+	[PSW_SVC_A_PROTO]	= { .type = NLA_U8 },
+	[PSW_SVC_A_VIP]		= { .type = NLA_BE32 },
+	[PSW_SVC_A_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[PSW_SVC_A_AFFINITY]	= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_affinity_range),
+	[PSW_SVC_A_BACKEND]	= NLA_POLICY_NESTED(psw_backend_policy),
+};
+
 static const struct nla_policy psw_route_policy[PSW_ROUTE_A_MAX + 1] = {
 	[PSW_ROUTE_A_DST]	= { .type = NLA_BE32 },
 	[PSW_ROUTE_A_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
@@ -130,34 +154,47 @@ static const struct nla_policy psw_policy[PSW_A_MAX + 1] = {
 	[PSW_A_TIMEOUTS]	= NLA_POLICY_NESTED(psw_timeout_policy),
 	[PSW_A_MAX_SESSIONS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &psw_max_sessions_range),
 	[PSW_A_RULE]		= NLA_POLICY_NESTED(psw_rule_policy),
+	[PSW_A_NAT44_TIMEOUTS]	= NLA_POLICY_NESTED(psw_timeout_policy),
+	[PSW_A_NAT44_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &psw_max_sessions_range),
+	[PSW_A_NAT44_LOOPBACK]	= { .type = NLA_BE32 },
+	[PSW_A_SERVICE]		= NLA_POLICY_NESTED(psw_service_policy),
 };
 
 static struct genl_family psw_genl_family;
 
 /* ---- switches ---- */
 
-/* Put @sw's attributes (PSW_CMD_GET_SWITCH reply) into @skb. */
-int psw_nl_fill_switch(struct sk_buff *skb, const struct psw_switch *sw,
-		       const struct psw_params *p)
+static int psw_nl_put_timeouts(struct sk_buff *skb, int type, const u32 *timeout)
 {
 	struct nlattr *nest;
 	int i;
 
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < PSW_SESS_NSTATES; i++)
+		if (nla_put_u32(skb, i + 1, timeout[i]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Put @sw's attributes (PSW_CMD_GET_SWITCH reply) into @skb. */
+int psw_nl_fill_switch(struct sk_buff *skb, const struct psw_switch *sw,
+		       const struct psw_params *p)
+{
 	if (nla_put_u32(skb, PSW_A_IFINDEX, sw->dev->ifindex) ||
 	    nla_put_string(skb, PSW_A_IFNAME, sw->dev->name) ||
 	    nla_put(skb, PSW_A_MAC, ETH_ALEN, p->mac) ||
 	    nla_put_in_addr(skb, PSW_A_ADDRESS, p->address) ||
 	    nla_put_u8(skb, PSW_A_HOST_ROUTES, p->host_routes) ||
 	    nla_put_u8(skb, PSW_A_ANTI_SPOOF, p->anti_spoof) ||
-	    nla_put_u32(skb, PSW_A_MAX_SESSIONS, p->max_sessions))
+	    nla_put_u32(skb, PSW_A_MAX_SESSIONS, p->max_sessions[PSW_SESSION_ACL]) ||
+	    psw_nl_put_timeouts(skb, PSW_A_TIMEOUTS, p->timeout[PSW_SESSION_ACL]) ||
+	    nla_put_u32(skb, PSW_A_NAT44_MAX_SESSIONS, p->max_sessions[PSW_SESSION_NAT44]) ||
+	    psw_nl_put_timeouts(skb, PSW_A_NAT44_TIMEOUTS, p->timeout[PSW_SESSION_NAT44]) ||
+	    nla_put_in_addr(skb, PSW_A_NAT44_LOOPBACK, p->nat_loopback))
 		return -EMSGSIZE;
-	nest = nla_nest_start(skb, PSW_A_TIMEOUTS);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < PSW_SESS_NSTATES; i++)
-		if (nla_put_u32(skb, i + 1, p->timeout[i]))
-			return -EMSGSIZE;
-	nla_nest_end(skb, nest);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_nl_fill_switch);
@@ -268,6 +305,24 @@ static bool psw_unicast_addr(__be32 a)
 		 ipv4_is_zeronet(a) || ipv4_is_loopback(a));
 }
 
+/* The timeouts attribute @type gives, if there, into @timeout. */
+static int psw_nl_get_timeouts(struct genl_info *info, int type, u32 *timeout)
+{
+	struct nlattr *tb[PSW_TIMEOUT_A_MAX + 1];
+	int i, ret;
+
+	if (!info->attrs[type])
+		return 0;
+	ret = nla_parse_nested(tb, PSW_TIMEOUT_A_MAX, info->attrs[type],
+			       psw_timeout_policy, info->extack);
+	if (ret)
+		return ret;
+	for (i = 0; i < PSW_SESS_NSTATES; i++)
+		if (tb[i + 1])
+			timeout[i] = nla_get_u32(tb[i + 1]);
+	return 0;
+}
+
 static int psw_nl_set_switch_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -301,21 +356,25 @@ static int psw_nl_set_switch_doit(struct sk_buff *skb, struct genl_info *info)
 		p.host_routes = nla_get_u8(attrs[PSW_A_HOST_ROUTES]);
 	if (attrs[PSW_A_ANTI_SPOOF])
 		p.anti_spoof = nla_get_u8(attrs[PSW_A_ANTI_SPOOF]);
-	if (attrs[PSW_A_MAX_SESSIONS])
-		p.max_sessions = nla_get_u32(attrs[PSW_A_MAX_SESSIONS]);
-	if (attrs[PSW_A_TIMEOUTS]) {
-		struct nlattr *tb[PSW_TIMEOUT_A_MAX + 1];
-		int i;
-
-		ret = nla_parse_nested(tb, PSW_TIMEOUT_A_MAX, attrs[PSW_A_TIMEOUTS],
-				       psw_timeout_policy, info->extack);
-		if (ret)
+	if (attrs[PSW_A_NAT44_LOOPBACK]) {
+		p.nat_loopback = nla_get_in_addr(attrs[PSW_A_NAT44_LOOPBACK]);
+		if (p.nat_loopback && !psw_unicast_addr(p.nat_loopback)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[PSW_A_NAT44_LOOPBACK],
+					    "NAT loopback must be a unicast IPv4 address");
 			goto out;
-		for (i = 0; i < PSW_SESS_NSTATES; i++)
-			if (tb[i + 1])
-				p.timeout[i] = nla_get_u32(tb[i + 1]);
+		}
 	}
-	ret = psw_switch_set_params(sw, &p);
+	if (attrs[PSW_A_MAX_SESSIONS])
+		p.max_sessions[PSW_SESSION_ACL] = nla_get_u32(attrs[PSW_A_MAX_SESSIONS]);
+	if (attrs[PSW_A_NAT44_MAX_SESSIONS])
+		p.max_sessions[PSW_SESSION_NAT44] =
+			nla_get_u32(attrs[PSW_A_NAT44_MAX_SESSIONS]);
+	ret = psw_nl_get_timeouts(info, PSW_A_TIMEOUTS, p.timeout[PSW_SESSION_ACL]);
+	if (!ret)
+		ret = psw_nl_get_timeouts(info, PSW_A_NAT44_TIMEOUTS,
+					  p.timeout[PSW_SESSION_NAT44]);
+	if (!ret)
+		ret = psw_switch_set_params(sw, &p);
 out:
 	psw_nl_unlock_switch(sw);
 	return ret;
@@ -488,6 +547,7 @@ static int psw_nl_parse_nest(struct genl_info *info, int attr, int max,
 		[PSW_A_ROUTE] = KBUILD_MODNAME ": PSW_A_ROUTE required",
 		[PSW_A_NEIGH] = KBUILD_MODNAME ": PSW_A_NEIGH required",
 		[PSW_A_ACL] = KBUILD_MODNAME ": PSW_A_ACL required",
+		[PSW_A_SERVICE] = KBUILD_MODNAME ": PSW_A_SERVICE required",
 	};
 
 	if (!info->attrs[attr]) {
@@ -1313,17 +1373,238 @@ static int psw_nl_bind_acl_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* ---- NAT44 services ---- */
+
+static int psw_nl_service_key(struct genl_info *info, struct nlattr **tb,
+			      struct psw_nat_svc_key *key)
+{
+	struct nlattr *nest = info->attrs[PSW_A_SERVICE];
+
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_SVC_A_PROTO, "PSW_SVC_A_PROTO") ||
+	    PSW_NL_REQUIRE(info, tb, nest, PSW_SVC_A_VIP, "PSW_SVC_A_VIP") ||
+	    PSW_NL_REQUIRE(info, tb, nest, PSW_SVC_A_PORT, "PSW_SVC_A_PORT"))
+		return -EINVAL;
+	memset(key, 0, sizeof(*key));
+	key->proto = nla_get_u8(tb[PSW_SVC_A_PROTO]);
+	key->vip = nla_get_in_addr(tb[PSW_SVC_A_VIP]);
+	key->port = htons(nla_get_u16(tb[PSW_SVC_A_PORT]));
+	if (key->proto != IPPROTO_TCP && key->proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_SVC_A_PROTO],
+				    "a service is TCP or UDP");
+		return -EINVAL;
+	}
+	if (!psw_unicast_addr(key->vip)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_SVC_A_VIP],
+				    "service VIP must be a unicast IPv4 address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int psw_nl_parse_backend(struct genl_info *info, struct nlattr *nest,
+				struct psw_nat_backend *be)
+{
+	struct nlattr *tb[PSW_BACKEND_A_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, PSW_BACKEND_A_MAX, nest, psw_backend_policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_BACKEND_A_ADDR, "PSW_BACKEND_A_ADDR") ||
+	    PSW_NL_REQUIRE(info, tb, nest, PSW_BACKEND_A_PORT, "PSW_BACKEND_A_PORT"))
+		return -EINVAL;
+	be->addr = nla_get_in_addr(tb[PSW_BACKEND_A_ADDR]);
+	be->port = htons(nla_get_u16(tb[PSW_BACKEND_A_PORT]));
+	be->weight = tb[PSW_BACKEND_A_WEIGHT] ? nla_get_u32(tb[PSW_BACKEND_A_WEIGHT]) : 1;
+	if (!psw_unicast_addr(be->addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PSW_BACKEND_A_ADDR],
+				    "backend must be a unicast IPv4 address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int psw_nl_new_service_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_SVC_A_MAX + 1], *nest = info->attrs[PSW_A_SERVICE], *a;
+	struct psw_nat_service *svc;
+	struct psw_nat_svc_key key;
+	struct psw_switch *sw;
+	int ret, rem, n = 0;
+
+	ret = psw_nl_parse_nest(info, PSW_A_SERVICE, PSW_SVC_A_MAX, psw_service_policy, tb);
+	if (ret)
+		return ret;
+	ret = psw_nl_service_key(info, tb, &key);
+	if (ret)
+		return ret;
+	nla_for_each_nested(a, nest, rem)
+		n += nla_type(a) == PSW_SVC_A_BACKEND;
+	if (!n || n > PSW_NAT_MAX_BACKENDS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "a service has 1 to PSW_NAT_MAX_BACKENDS backends (PSW_SVC_A_BACKEND)");
+		return -EINVAL;
+	}
+	svc = psw_nat_service_alloc(n);
+	if (!svc)
+		return -ENOMEM;
+	svc->key = key;
+	if (tb[PSW_SVC_A_AFFINITY])
+		svc->affinity = nla_get_u32(tb[PSW_SVC_A_AFFINITY]);
+	n = 0;
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != PSW_SVC_A_BACKEND)
+			continue;
+		ret = psw_nl_parse_backend(info, a, &svc->backends[n++]);
+		if (ret)
+			goto out_free;
+	}
+	if (psw_nat_service_finish(svc) != svc->nbackends) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest, "a backend is given twice");
+		ret = -EINVAL;
+		goto out_free;
+	}
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out_free;
+	}
+	/* Takes the service, stored or not. */
+	ret = psw_nat_service_set(sw, svc, info->extack);
+	if (!ret)
+		WRITE_ONCE(sw->gen, sw->gen + 1);
+	else
+		NL_SET_BAD_ATTR(info->extack, nest);
+	psw_nl_unlock_switch(sw);
+	return ret;
+
+out_free:
+	kfree(svc);
+	return ret;
+}
+
+static int psw_nl_del_service_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PSW_SVC_A_MAX + 1];
+	struct psw_nat_svc_key key;
+	struct psw_switch *sw;
+	int ret;
+
+	ret = psw_nl_parse_nest(info, PSW_A_SERVICE, PSW_SVC_A_MAX, psw_service_policy, tb);
+	if (ret)
+		return ret;
+	ret = psw_nl_service_key(info, tb, &key);
+	if (ret)
+		return ret;
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	ret = psw_nat_service_del(sw, &key, info->extack);
+	if (ret)
+		NL_SET_BAD_ATTR(info->extack, info->attrs[PSW_A_SERVICE]);
+	else
+		WRITE_ONCE(sw->gen, sw->gen + 1);
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+/* Backends from @first on, as many as fit; returns where it stopped. */
+static u32 psw_nl_put_backends(struct sk_buff *skb, const struct psw_nat_service *svc,
+			       u32 first)
+{
+	const struct psw_nat_backend *be;
+	struct nlattr *nest;
+	u32 i;
+
+	for (i = first; i < svc->nbackends; i++) {
+		be = &svc->backends[i];
+		nest = nla_nest_start(skb, PSW_SVC_A_BACKEND);
+		if (!nest)
+			break;
+		if (nla_put_in_addr(skb, PSW_BACKEND_A_ADDR, be->addr) ||
+		    nla_put_u16(skb, PSW_BACKEND_A_PORT, ntohs(be->port)) ||
+		    nla_put_u32(skb, PSW_BACKEND_A_WEIGHT, be->weight)) {
+			nla_nest_cancel(skb, nest);
+			break;
+		}
+		nla_nest_end(skb, nest);
+	}
+	return i;
+}
+
+/*
+ * One message per service, or several for one whose backends do not fit
+ * in one, each with the service's key: cb->args[0] is the service's place
+ * in the list, cb->args[1] its first backend still to send.
+ */
+static int psw_nl_get_service_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct psw_nat_service *svc;
+	struct psw_switch *sw;
+	struct nlattr *nest;
+	long i = 0;
+	void *hdr;
+	int ret;
+	u32 end;
+
+	rcu_read_lock();
+	sw = psw_nl_dump_switch(skb, cb);
+	if (IS_ERR(sw)) {
+		ret = PTR_ERR(sw);
+		goto out;
+	}
+	list_for_each_entry_rcu(svc, &sw->nat.list, list) {
+		if (i++ < cb->args[0])
+			continue;
+		do {
+			hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_GET_SERVICE);
+			if (!hdr)
+				goto full;
+			nest = nla_nest_start(skb, PSW_A_SERVICE);
+			if (!nest ||
+			    nla_put_u8(skb, PSW_SVC_A_PROTO, svc->key.proto) ||
+			    nla_put_in_addr(skb, PSW_SVC_A_VIP, svc->key.vip) ||
+			    nla_put_u16(skb, PSW_SVC_A_PORT, ntohs(svc->key.port)) ||
+			    nla_put_u32(skb, PSW_SVC_A_AFFINITY, svc->affinity))
+				goto cancel;
+			end = psw_nl_put_backends(skb, svc, cb->args[1]);
+			if (end == cb->args[1])
+				goto cancel;
+			nla_nest_end(skb, nest);
+			psw_nl_dump_end(skb, cb, hdr);
+			cb->args[1] = end;
+		} while (end < svc->nbackends);
+		cb->args[0] = i;
+		cb->args[1] = 0;
+	}
+	goto full;
+cancel:
+	genlmsg_cancel(skb, hdr);
+full:
+	ret = skb->len;
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
 /* ---- sessions ---- */
 
 /* A session as the dump shows it, copied while its CPU list is locked. */
 struct psw_nl_sess {
 	__be32 src;
 	__be32 dst;
+	__be32 xsrc;
+	__be32 xdst;
 	u16 sport;
 	u16 dport;
+	u16 xsport;
+	u16 xdport;
+	u8 table;
 	u8 proto;
 	u8 state;
 	u16 port;
+	u32 id;
 	u32 idle_ms;
 	u32 expires_ms;
 };
@@ -1334,40 +1615,56 @@ struct psw_nl_sess_dump {
 	struct psw_nl_sess s[];
 };
 
-static void psw_nl_sess_copy(struct psw_nl_sess *d, const struct psw_session *s,
-			     const struct psw_params *p, unsigned long now)
+static void psw_nl_sess_copy(struct psw_nl_sess *d, const struct psw_sess_table *t,
+			     struct psw_session *s, const struct psw_params *p,
+			     unsigned long now)
 {
+	const struct psw_sess_key *k = &s->tuple.key;
 	unsigned long last = READ_ONCE(s->last);
-	u8 o = s->orig;
+	u8 o = t->kind == PSW_SESSION_ACL ? s->orig : 0;
 
-	d->src = s->key.addr[o];
-	d->dst = s->key.addr[!o];
-	d->sport = ntohs(s->key.port[o]);
-	d->dport = ntohs(s->key.port[!o]);
-	d->proto = s->key.proto;
+	d->table = t->kind;
+	d->src = k->addr[o];
+	d->dst = k->addr[!o];
+	d->sport = ntohs(k->port[o]);
+	d->dport = ntohs(k->port[!o]);
+	d->proto = k->proto;
 	d->state = s->state;
 	d->port = s->port;
 	d->idle_ms = jiffies_to_msecs(now - last);
-	d->expires_ms = jiffies_to_msecs(last + psw_sess_timeout(s, p) - now);
+	d->expires_ms = jiffies_to_msecs(last + psw_sess_timeout(t, s, p) - now);
+	if (t->kind == PSW_SESSION_NAT44) {
+		const struct psw_sess_key *r = &psw_nat_sess(s)->reply.key;
+
+		/* The initiator's packets become the reverse of the reply key. */
+		d->id = psw_nat_sess(s)->id;
+		d->xsrc = r->addr[1];
+		d->xdst = r->addr[0];
+		d->xsport = ntohs(r->port[1]);
+		d->xdport = ntohs(r->port[0]);
+	}
 }
 
 /*
  * Sessions change with every packet: the first part of a dump copies the
- * live ones (at most max-sessions, so the copy is bounded), and the
- * following parts send the copy; cb->args[0] holds it.
+ * live ones (at most max-sessions per table, so the copy is bounded), and
+ * the following parts send the copy; cb->args[0] holds it. @only: the
+ * table to copy, or all of them if -1.
  */
-static struct psw_nl_sess_dump *psw_nl_sess_snapshot(struct psw_switch *sw)
+static struct psw_nl_sess_dump *psw_nl_sess_snapshot(struct psw_switch *sw, int only)
 {
-	struct psw_sess_table *t = &sw->sessions;
-	u32 room = atomic_read(&t->count) + 64;
 	const struct psw_params *p;
 	struct psw_nl_sess_dump *d;
+	struct psw_sess_table *t;
 	struct psw_session *s;
 	struct psw_sess_cpu *c;
 	unsigned long now;
-	int cpu, i;
+	u32 room = 64;
+	int cpu, i, k;
 
 	ASSERT_RTNL();
+	for (k = 0; k <= PSW_SESSION_TABLE_MAX; k++)
+		room += atomic_read(&sw->sessions[k].count);
 	/* Sessions created meanwhile beyond the room wait for the next dump. */
 	d = kvmalloc(struct_size(d, s, room), GFP_KERNEL);
 	if (!d)
@@ -1377,18 +1674,24 @@ static struct psw_nl_sess_dump *psw_nl_sess_snapshot(struct psw_switch *sw)
 	rcu_read_lock();
 	p = rcu_dereference(sw->params);
 	now = jiffies;
-	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(t->cpus, cpu);
-		spin_lock_bh(&c->lock);
-		for (i = 0; i < PSW_SESS_NSTATES; i++) {
-			list_for_each_entry(s, &c->lists[i], list) {
-				if (d->n == room)
-					break;
-				if (!psw_sess_expired(s, p, now))
-					psw_nl_sess_copy(&d->s[d->n++], s, p, now);
+	for (k = 0; k <= PSW_SESSION_TABLE_MAX; k++) {
+		if (only >= 0 && k != only)
+			continue;
+		t = &sw->sessions[k];
+		for_each_possible_cpu(cpu) {
+			c = per_cpu_ptr(t->cpus, cpu);
+			spin_lock_bh(&c->lock);
+			/* Not PSW_SESS_HOLD: affinity records are no connections. */
+			for (i = 0; i < PSW_SESS_NSTATES; i++) {
+				list_for_each_entry(s, &c->lists[i], list) {
+					if (d->n == room)
+						break;
+					if (!psw_sess_expired(t, s, p, now))
+						psw_nl_sess_copy(&d->s[d->n++], t, s, p, now);
+				}
 			}
+			spin_unlock_bh(&c->lock);
 		}
-		spin_unlock_bh(&c->lock);
 	}
 	rcu_read_unlock();
 	return d;
@@ -1402,7 +1705,7 @@ static int psw_nl_fill_session(struct sk_buff *skb, struct psw_switch *sw,
 
 	nest = nla_nest_start(skb, PSW_A_SESSION);
 	if (!nest ||
-	    nla_put_u8(skb, PSW_SESS_A_TABLE, PSW_SESSION_ACL) ||
+	    nla_put_u8(skb, PSW_SESS_A_TABLE, s->table) ||
 	    nla_put_u8(skb, PSW_SESS_A_PROTO, s->proto) ||
 	    nla_put_in_addr(skb, PSW_SESS_A_SRC, s->src) ||
 	    nla_put_in_addr(skb, PSW_SESS_A_DST, s->dst) ||
@@ -1411,12 +1714,20 @@ static int psw_nl_fill_session(struct sk_buff *skb, struct psw_switch *sw,
 	    nla_put_u8(skb, PSW_SESS_A_STATE, s->state) ||
 	    (port && nla_put_u32(skb, PSW_SESS_A_PORT, port->dev->ifindex)) ||
 	    nla_put_u32(skb, PSW_SESS_A_IDLE_MS, s->idle_ms) ||
-	    nla_put_u32(skb, PSW_SESS_A_EXPIRES_MS, s->expires_ms)) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
+	    nla_put_u32(skb, PSW_SESS_A_EXPIRES_MS, s->expires_ms))
+		goto cancel;
+	if (s->table == PSW_SESSION_NAT44 &&
+	    (nla_put_u32(skb, PSW_SESS_A_ID, s->id) ||
+	     nla_put_in_addr(skb, PSW_SESS_A_XSRC, s->xsrc) ||
+	     nla_put_in_addr(skb, PSW_SESS_A_XDST, s->xdst) ||
+	     nla_put_u16(skb, PSW_SESS_A_XSPORT, s->xsport) ||
+	     nla_put_u16(skb, PSW_SESS_A_XDPORT, s->xdport)))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 static int psw_nl_get_session_done(struct netlink_callback *cb)
@@ -1427,6 +1738,7 @@ static int psw_nl_get_session_done(struct netlink_callback *cb)
 
 static int psw_nl_get_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	const struct nlattr *only = genl_dumpit_info(cb)->attrs[PSW_A_SESSION_TABLE];
 	struct psw_nl_sess_dump *d = (void *)cb->args[0];
 	struct psw_switch *sw;
 	void *hdr;
@@ -1438,7 +1750,8 @@ static int psw_nl_get_session_dumpit(struct sk_buff *skb, struct netlink_callbac
 		rcu_read_lock();
 		sw = psw_nl_dump_switch(skb, cb);
 		rcu_read_unlock();
-		d = IS_ERR(sw) ? ERR_CAST(sw) : psw_nl_sess_snapshot(sw);
+		d = IS_ERR(sw) ? ERR_CAST(sw) :
+		    psw_nl_sess_snapshot(sw, only ? nla_get_u8(only) : -1);
 		rtnl_unlock();
 		if (IS_ERR_OR_NULL(d))
 			return d ? PTR_ERR(d) : -ENOMEM;
@@ -1466,15 +1779,20 @@ out:
 	return ret;
 }
 
-static void psw_nl_flush_sessions(struct psw_switch *sw)
-{
-	psw_sess_flush(&sw->sessions);
-}
-
-/* One table so far: PSW_A_SESSION_TABLE can only name it. */
 static int psw_nl_flush_session_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return psw_nl_locked(info, psw_nl_flush_sessions);
+	const struct nlattr *only = info->attrs[PSW_A_SESSION_TABLE];
+	struct psw_switch *sw;
+	int k;
+
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	for (k = 0; k <= PSW_SESSION_TABLE_MAX; k++)
+		if (!only || nla_get_u8(only) == k)
+			psw_sess_flush(&sw->sessions[k]);
+	psw_nl_unlock_switch(sw);
+	return 0;
 }
 
 static const struct genl_small_ops psw_genl_ops[] = {
@@ -1552,6 +1870,17 @@ static const struct genl_small_ops psw_genl_ops[] = {
 		.cmd = PSW_CMD_FLUSH_SESSION,
 		.doit = psw_nl_flush_session_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_NEW_SERVICE,
+		.doit = psw_nl_new_service_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_DEL_SERVICE,
+		.doit = psw_nl_del_service_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_GET_SERVICE,
+		.dumpit = psw_nl_get_service_dumpit,
 	},
 };
 

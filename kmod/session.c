@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Session tables: the connections reflective ACLs let through (SPEC
- * section 4), bounded, with timeouts.
+ * section 4) and those NAT44 translates (section 5), bounded, with
+ * timeouts. An ACL session is hashed by one key for both directions; a
+ * NAT session by two, one per direction, as conntrack does.
  *
  * Locking: the packet path finds sessions in an rhashtable under RCU
  * without locks. A new session is created from softirq on any CPU and
@@ -30,30 +32,52 @@
 #define PSW_SESS_GC_INTERVAL HZ
 #define PSW_SESS_GC_BUDGET 256
 
-static struct kmem_cache *psw_sess_cache __read_mostly;
+/* By enum psw_session_table. */
+static struct kmem_cache *psw_sess_cache[PSW_SESSION_TABLE_MAX + 1] __read_mostly;
 
+/* The hash holds tuples; psw_sess_of() finds their session. */
 static const struct rhashtable_params psw_sess_ht_params = {
-	.key_len = sizeof(struct psw_sess_key),
-	.key_offset = offsetof(struct psw_session, key),
-	.head_offset = offsetof(struct psw_session, node),
+	.key_len = PSW_SESS_KEY_LEN,
+	.key_offset = offsetof(struct psw_sess_tuple, key),
+	.head_offset = offsetof(struct psw_sess_tuple, node),
 	.automatic_shrinking = true,
 };
 
+static struct psw_sess_tuple *psw_sess_tuple(struct psw_session *s, u8 i)
+{
+	return i ? &psw_nat_sess(s)->reply : &s->tuple;
+}
+
+static struct psw_session *psw_sess_of(struct psw_sess_tuple *tp)
+{
+	if (tp->key.tuple)
+		return &container_of(tp, struct psw_nat_session, reply)->s;
+	return container_of(tp, struct psw_session, tuple);
+}
+
 int __init psw_session_init(void)
 {
-	psw_sess_cache = KMEM_CACHE(psw_session, 0);
-	return psw_sess_cache ? 0 : -ENOMEM;
+	psw_sess_cache[PSW_SESSION_ACL] = KMEM_CACHE(psw_session, 0);
+	if (!psw_sess_cache[PSW_SESSION_ACL])
+		return -ENOMEM;
+	psw_sess_cache[PSW_SESSION_NAT44] = KMEM_CACHE(psw_nat_session, 0);
+	if (!psw_sess_cache[PSW_SESSION_NAT44]) {
+		kmem_cache_destroy(psw_sess_cache[PSW_SESSION_ACL]);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void psw_session_uninit(void)
 {
-	kmem_cache_destroy(psw_sess_cache);
+	kmem_cache_destroy(psw_sess_cache[PSW_SESSION_NAT44]);
+	kmem_cache_destroy(psw_sess_cache[PSW_SESSION_ACL]);
 }
 
-/* What one session costs in its slab cache. */
-size_t psw_session_size(void)
+/* What one session of @kind costs in its slab cache. */
+size_t psw_session_size(u8 kind)
 {
-	return kmem_cache_size(psw_sess_cache);
+	return kmem_cache_size(psw_sess_cache[kind]);
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_session_size);
 
@@ -86,54 +110,86 @@ u8 psw_sess_tcp_state(const u8 seen[2])
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_tcp_state);
 
-unsigned long psw_sess_timeout(const struct psw_session *s,
+unsigned long psw_sess_timeout(const struct psw_sess_table *t,
+			       const struct psw_session *s,
 			       const struct psw_params *p)
 {
-	return (unsigned long)p->timeout[READ_ONCE(s->state)] * HZ;
+	u8 state = READ_ONCE(s->state);
+
+	if (unlikely(state == PSW_SESS_HOLD))
+		return (unsigned long)container_of(s, struct psw_nat_session, s)->hold * HZ;
+	return (unsigned long)p->timeout[t->kind][state] * HZ;
 }
 
-bool psw_sess_expired(const struct psw_session *s, const struct psw_params *p,
+bool psw_sess_expired(const struct psw_sess_table *t,
+		      const struct psw_session *s, const struct psw_params *p,
 		      unsigned long now)
 {
-	return time_after(now, READ_ONCE(s->last) + psw_sess_timeout(s, p));
+	return time_after(now, READ_ONCE(s->last) + psw_sess_timeout(t, s, p));
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_expired);
 
-static void psw_sess_free_rcu(struct rcu_head *head)
+static void psw_sess_free_acl(struct rcu_head *head)
 {
-	kmem_cache_free(psw_sess_cache, container_of(head, struct psw_session, rcu));
+	kmem_cache_free(psw_sess_cache[PSW_SESSION_ACL],
+			container_of(head, struct psw_session, rcu));
+}
+
+static void psw_sess_free_nat(struct rcu_head *head)
+{
+	kmem_cache_free(psw_sess_cache[PSW_SESSION_NAT44],
+			psw_nat_sess(container_of(head, struct psw_session, rcu)));
 }
 
 /* Unlink @s and free it after a grace period, unless someone else did. */
-static void psw_sess_kill(struct psw_sess_table *t, struct psw_session *s,
-			  bool list_locked)
+static void __psw_sess_kill(struct psw_sess_table *t, struct psw_session *s,
+			    bool list_locked)
 {
 	struct psw_sess_cpu *c = per_cpu_ptr(t->cpus, s->cpu);
+	u8 i;
 
 	if (test_and_set_bit(PSW_SESS_DEAD, &s->flags))
 		return;
-	rhashtable_remove_fast(&t->ht, &s->node, psw_sess_ht_params);
+	/* A tuple that never made it into the hash is not found: no harm. */
+	for (i = 0; i < s->ntuples; i++)
+		rhashtable_remove_fast(&t->ht, &psw_sess_tuple(s, i)->node,
+				       psw_sess_ht_params);
 	if (!list_locked)
 		spin_lock_bh(&c->lock);
 	list_del(&s->list);
 	if (!list_locked)
 		spin_unlock_bh(&c->lock);
 	atomic_dec(&t->count);
-	call_rcu(&s->rcu, psw_sess_free_rcu);
+	call_rcu(&s->rcu, t->kind == PSW_SESSION_NAT44 ? psw_sess_free_nat :
+							  psw_sess_free_acl);
 }
 
+void psw_sess_kill(struct psw_sess_table *t, struct psw_session *s)
+{
+	__psw_sess_kill(t, s, false);
+}
+
+/*
+ * The live session hashed by @k, and in @tuple which of its tuples @k
+ * is (NAT: 0 the initiator's direction, 1 the reply's).
+ */
 struct psw_session *psw_sess_lookup(struct psw_sess_table *t,
-				    const struct psw_sess_key *k,
+				    const struct psw_sess_key *k, u8 *tuple,
 				    const struct psw_params *p)
 {
+	struct psw_sess_tuple *tp;
 	struct psw_session *s;
 
 	if (!atomic_read(&t->count))
 		return NULL;
-	s = rhashtable_lookup(&t->ht, k, psw_sess_ht_params);
-	if (!s || test_bit(PSW_SESS_DEAD, &s->flags) ||
-	    psw_sess_expired(s, p, jiffies))
+	tp = rhashtable_lookup(&t->ht, k, psw_sess_ht_params);
+	if (!tp)
 		return NULL;
+	s = psw_sess_of(tp);
+	if (test_bit(PSW_SESS_DEAD, &s->flags) || psw_sess_expired(t, s, p, jiffies))
+		return NULL;
+	if (tuple)
+		*tuple = tp->key.tuple;
 	return s;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_lookup);
@@ -162,7 +218,7 @@ void psw_sess_update(struct psw_sess_table *t, struct psw_session *s, u8 dir,
 	/* Store only on change, so that a busy session's line stays shared. */
 	if (READ_ONCE(s->last) != now)
 		WRITE_ONCE(s->last, now);
-	if (s->key.proto != IPPROTO_TCP)
+	if (s->tuple.key.proto != IPPROTO_TCP)
 		return;
 	seen = READ_ONCE(s->tcp_seen[dir]);
 	if ((seen | tcp_flags) == seen)
@@ -190,13 +246,13 @@ static bool psw_sess_recycle(struct psw_sess_table *t, const struct psw_params *
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(t->cpus, cpu);
 		spin_lock_bh(&c->lock);
-		for (i = 0; i < PSW_SESS_NSTATES; i++) {
+		for (i = 0; i < PSW_SESS_NLISTS; i++) {
 			bool expired;
 
 			s = list_first_entry_or_null(&c->lists[i], struct psw_session, list);
 			if (!s)
 				continue;
-			expired = psw_sess_expired(s, p, now);
+			expired = psw_sess_expired(t, s, p, now);
 			if (!expired && (best_expired || i != PSW_SESS_TCP_TRANSIENT))
 				continue;
 			if (best && expired == best_expired &&
@@ -210,7 +266,7 @@ static bool psw_sess_recycle(struct psw_sess_table *t, const struct psw_params *
 	if (!best)
 		return false;
 	/* Still valid: freeing waits for the grace period we are in. */
-	psw_sess_kill(t, best, false);
+	__psw_sess_kill(t, best, false);
 	return true;
 }
 
@@ -223,65 +279,122 @@ static void psw_sess_gc_arm(struct psw_sess_table *t)
 }
 
 /*
- * Create the session of key @k, opened from endpoint @dir on port @port
- * by a packet with @tcp_flags.
- * Returns the session (which may be one another CPU just created for the
- * same key) or an ERR_PTR: -ENOSPC when the table is full with nothing to
+ * A new session for the caller to fill in (keys, ntuples, state) and then
+ * hash with psw_sess_add(). Counts against the table's limit at once.
+ * Returns an ERR_PTR: -ENOSPC when the table is full with nothing to
  * recycle, -ENOMEM. Called under rcu_read_lock() from softirq.
  */
-struct psw_session *psw_sess_create(struct psw_sess_table *t,
-				    const struct psw_sess_key *k, u8 dir,
-				    u8 tcp_flags, u16 port,
-				    const struct psw_params *p)
+struct psw_session *psw_sess_alloc(struct psw_sess_table *t,
+				   const struct psw_params *p)
 {
-	struct psw_session *s, *old;
-	struct psw_sess_cpu *c;
-	int tries = 2;
+	u32 max = p->max_sessions[t->kind];
+	struct psw_session *s;
 
-	if (atomic_inc_return(&t->count) > p->max_sessions) {
+	if (atomic_inc_return(&t->count) > max) {
 		atomic_dec(&t->count);
 		if (!psw_sess_recycle(t, p))
 			return ERR_PTR(-ENOSPC);
-		if (atomic_inc_return(&t->count) > p->max_sessions) {
+		if (atomic_inc_return(&t->count) > max) {
 			atomic_dec(&t->count);
 			return ERR_PTR(-ENOSPC);
 		}
 	}
-	s = kmem_cache_zalloc(psw_sess_cache, GFP_ATOMIC);
+	s = kmem_cache_zalloc(t->cache, GFP_ATOMIC);
 	if (!s) {
 		atomic_dec(&t->count);
 		return ERR_PTR(-ENOMEM);
 	}
-	s->key = *k;
-	s->orig = dir;
-	s->tcp_seen[dir] = tcp_flags;
 	s->last = jiffies;
-	s->port = port;
-	s->state = k->proto == IPPROTO_TCP ? PSW_SESS_TCP_TRANSIENT :
-		   k->proto == IPPROTO_ICMP ? PSW_SESS_ICMP : PSW_SESS_UDP;
+	s->ntuples = 1;
+	return s;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_sess_alloc);
+
+/*
+ * Hash @s by its tuples, replacing sessions of the same keys that timed
+ * out. On failure @s is freed: -EEXIST when its first tuple is taken (by
+ * a session another CPU just created), -EADDRINUSE when its reply tuple
+ * is.
+ */
+int psw_sess_add(struct psw_sess_table *t, struct psw_session *s,
+		 const struct psw_params *p)
+{
+	struct psw_sess_tuple *tp, *old;
+	struct psw_sess_cpu *c;
+	int tries, ret = 0;
+	u8 i;
 
 	/* On its list first, so that whoever finds it in the hash can kill it. */
 	s->cpu = raw_smp_processor_id();
 	c = per_cpu_ptr(t->cpus, s->cpu);
 	spin_lock_bh(&c->lock);
 	list_add_tail(&s->list, &c->lists[s->state]);
+	if (t->kind == PSW_SESSION_NAT44)
+		psw_nat_sess(s)->id = c->seq++ * nr_cpu_ids + s->cpu;
 	spin_unlock_bh(&c->lock);
 
-	while (tries--) {
-		old = rhashtable_lookup_get_insert_fast(&t->ht, &s->node,
-							psw_sess_ht_params);
-		if (!old)
-			break;
-		if (IS_ERR(old) || test_bit(PSW_SESS_DEAD, &old->flags) ||
-		    !psw_sess_expired(old, p, jiffies) || !tries) {
-			psw_sess_kill(t, s, false);
-			return IS_ERR(old) ? old : ERR_PTR(-EEXIST);
+	for (i = 0; i < s->ntuples && !ret; i++) {
+		tp = psw_sess_tuple(s, i);
+		tp->key.tuple = i;
+		for (tries = 2; tries--; ) {
+			struct psw_session *o;
+
+			old = rhashtable_lookup_get_insert_fast(&t->ht, &tp->node,
+								psw_sess_ht_params);
+			if (!old)
+				break;
+			if (IS_ERR(old)) {
+				ret = PTR_ERR(old);
+				break;
+			}
+			o = psw_sess_of(old);
+			if (!test_bit(PSW_SESS_DEAD, &o->flags) &&
+			    (!psw_sess_expired(t, o, p, jiffies) || !tries)) {
+				ret = i ? -EADDRINUSE : -EEXIST;
+				break;
+			}
+			/* The key's previous connection is over: replace it. */
+			__psw_sess_kill(t, o, false);
 		}
-		/* The key's previous connection timed out: replace it. */
-		psw_sess_kill(t, old, false);
+	}
+	if (ret) {
+		__psw_sess_kill(t, s, false);
+		return ret;
 	}
 	psw_sess_gc_arm(t);
-	return s;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_sess_add);
+
+u8 psw_sess_first_state(u8 proto)
+{
+	return proto == IPPROTO_TCP ? PSW_SESS_TCP_TRANSIENT :
+	       proto == IPPROTO_ICMP ? PSW_SESS_ICMP : PSW_SESS_UDP;
+}
+
+/*
+ * Create the ACL session of key @k, opened from endpoint @dir on port
+ * @port by a packet with @tcp_flags. Returns the session or an ERR_PTR:
+ * those of psw_sess_alloc() and psw_sess_add().
+ */
+struct psw_session *psw_sess_create(struct psw_sess_table *t,
+				    const struct psw_sess_key *k, u8 dir,
+				    u8 tcp_flags, u16 port,
+				    const struct psw_params *p)
+{
+	struct psw_session *s;
+	int ret;
+
+	s = psw_sess_alloc(t, p);
+	if (IS_ERR(s))
+		return s;
+	s->tuple.key = *k;
+	s->orig = dir;
+	s->tcp_seen[dir] = tcp_flags;
+	s->port = port;
+	s->state = psw_sess_first_state(k->proto);
+	ret = psw_sess_add(t, s, p);
+	return ret ? ERR_PTR(ret) : s;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_create);
 
@@ -303,15 +416,15 @@ unsigned int psw_sess_gc(struct psw_sess_table *t, unsigned int budget)
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(t->cpus, cpu);
 		spin_lock_bh(&c->lock);
-		for (i = 0; i < PSW_SESS_NSTATES; i++) {
+		for (i = 0; i < PSW_SESS_NLISTS; i++) {
 			LIST_HEAD(seen);
 
 			n = 0;
 			list_for_each_entry_safe(s, tmp, &c->lists[i], list) {
 				if (n++ == budget)
 					break;
-				if (psw_sess_expired(s, p, now)) {
-					psw_sess_kill(t, s, true);
+				if (psw_sess_expired(t, s, p, now)) {
+					__psw_sess_kill(t, s, true);
 					freed++;
 				} else {
 					list_move_tail(&s->list, &seen);
@@ -344,7 +457,10 @@ static void psw_sess_gc_work(struct work_struct *work)
 	queue_delayed_work(system_power_efficient_wq, &t->gc, PSW_SESS_GC_INTERVAL);
 }
 
-void psw_sess_flush(struct psw_sess_table *t)
+/* Kill every session @match says yes to; all of them if it is NULL. */
+void psw_sess_flush_if(struct psw_sess_table *t,
+		       bool (*match)(const struct psw_session *s, const void *arg),
+		       const void *arg)
 {
 	struct psw_session *s, *tmp;
 	struct psw_sess_cpu *c;
@@ -353,15 +469,22 @@ void psw_sess_flush(struct psw_sess_table *t)
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(t->cpus, cpu);
 		spin_lock_bh(&c->lock);
-		for (i = 0; i < PSW_SESS_NSTATES; i++)
+		for (i = 0; i < PSW_SESS_NLISTS; i++)
 			list_for_each_entry_safe(s, tmp, &c->lists[i], list)
-				psw_sess_kill(t, s, true);
+				if (!match || match(s, arg))
+					__psw_sess_kill(t, s, true);
 		spin_unlock_bh(&c->lock);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_sess_flush_if);
+
+void psw_sess_flush(struct psw_sess_table *t)
+{
+	psw_sess_flush_if(t, NULL, NULL);
+}
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_flush);
 
-int psw_sess_table_init(struct psw_sess_table *t,
+int psw_sess_table_init(struct psw_sess_table *t, u8 kind,
 			struct psw_params __rcu **params)
 {
 	struct psw_sess_cpu *c;
@@ -373,7 +496,7 @@ int psw_sess_table_init(struct psw_sess_table *t,
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(t->cpus, cpu);
 		spin_lock_init(&c->lock);
-		for (i = 0; i < PSW_SESS_NSTATES; i++)
+		for (i = 0; i < PSW_SESS_NLISTS; i++)
 			INIT_LIST_HEAD(&c->lists[i]);
 	}
 	ret = rhashtable_init(&t->ht, &psw_sess_ht_params);
@@ -382,6 +505,8 @@ int psw_sess_table_init(struct psw_sess_table *t,
 		return ret;
 	}
 	atomic_set(&t->count, 0);
+	t->kind = kind;
+	t->cache = psw_sess_cache[kind];
 	t->gc_flags = 0;
 	t->params = params;
 	INIT_DELAYED_WORK(&t->gc, psw_sess_gc_work);
@@ -389,14 +514,24 @@ int psw_sess_table_init(struct psw_sess_table *t,
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_table_init);
 
-/* No packet can reach @t any more. */
+/* No packet can reach @t any more, and no reader is left. */
 void psw_sess_table_destroy(struct psw_sess_table *t)
 {
+	struct psw_session *s, *tmp;
+	struct psw_sess_cpu *c;
+	int cpu, i;
+
 	/* The work re-arms itself: stop it for good first. */
 	set_bit(PSW_SESS_GC_ARMED, &t->gc_flags);
 	cancel_delayed_work_sync(&t->gc);
-	psw_sess_flush(t);
+	/* The hash goes whole: no need to unlink sessions from it one by one. */
 	rhashtable_destroy(&t->ht);
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(t->cpus, cpu);
+		for (i = 0; i < PSW_SESS_NLISTS; i++)
+			list_for_each_entry_safe(s, tmp, &c->lists[i], list)
+				kmem_cache_free(t->cache, s);
+	}
 	free_percpu(t->cpus);
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_table_destroy);

@@ -12,33 +12,52 @@
 struct psw_params;
 
 #define PSW_SESS_NSTATES (PSW_SESS_STATE_MAX + 1)
+/*
+ * Not a connection state: a NAT affinity record (client -> backend of a
+ * service), which keeps its own timeout. Has its own list, after the
+ * states'.
+ */
+#define PSW_SESS_HOLD PSW_SESS_NSTATES
+#define PSW_SESS_NLISTS (PSW_SESS_HOLD + 1)
 
 /*
- * A connection as both of its directions see it: endpoint 0 is the lower
- * (address, port) pair, so a packet and its reply give the same key.
- * ICMP echo uses the echo id as the port of both endpoints.
+ * What a session is found by. An ACL session's key is the connection as
+ * both of its directions see it: endpoint 0 is the lower (address, port)
+ * pair, so a packet and its reply give the same key. A NAT session has
+ * two directional keys (addr/port 0 the source, 1 the destination): the
+ * packets of its initiator before translation and its replies before
+ * translation. ICMP echo uses the echo id as both ports.
  */
 struct psw_sess_key {
 	__be32 addr[2];
 	__be16 port[2];
 	u8 proto;
-	u8 pad[3];
+	/* Not hashed: which of its session's tuples this key is. */
+	u8 tuple;
+	u8 pad[2];
+};
+
+#define PSW_SESS_KEY_LEN offsetofend(struct psw_sess_key, proto)
+
+struct psw_sess_tuple {
+	struct rhash_head node;
+	struct psw_sess_key key;
 };
 
 /*
- * One session. The key and @orig never change; @last, @tcp_seen and
- * @state are written by the packets of the session on any CPU: @last and
- * @tcp_seen with plain racy stores (a lost update costs one more store
+ * One session. The keys, @orig and @ntuples never change once it is
+ * hashed; @last and @tcp_seen are written by the packets of the session
+ * on any CPU with plain racy stores (a lost update costs one more store
  * later), @state only under the lock of the CPU list it is on (@cpu).
  */
 struct psw_session {
-	struct rhash_head node;
-	struct psw_sess_key key;
+	struct psw_sess_tuple tuple;	/* NAT: the initiator's direction */
 	unsigned long last;		/* jiffies of the latest packet */
 	struct list_head list;		/* on its CPU's list for @state */
-	u8 state;			/* enum psw_session_state */
-	u8 orig;			/* the endpoint that opened it */
-	u8 tcp_seen[2];			/* TCP flags seen from each endpoint */
+	u8 state;			/* enum psw_session_state, PSW_SESS_HOLD */
+	u8 orig:1;			/* ACL: the endpoint that opened it */
+	u8 ntuples:2;			/* hashed tuples: 1, or 2 with the reply */
+	u8 tcp_seen[2];			/* TCP flags seen from each direction */
 	u16 cpu;
 	u16 port;			/* where it was created (sw_if) */
 	unsigned long flags;		/* PSW_SESS_DEAD */
@@ -47,21 +66,42 @@ struct psw_session {
 
 #define PSW_SESS_DEAD 0
 
+/*
+ * A NAT session: the reply tuple is the translated connection seen from
+ * the other side, so both translations follow from the two keys.
+ */
+struct psw_nat_session {
+	struct psw_session s;
+	struct psw_sess_tuple reply;
+	u32 id;				/* for traces and dumps */
+	u32 hold;			/* PSW_SESS_HOLD: timeout in seconds */
+	u32 nat_flags;			/* PSW_NAT_F_* (nat44.h) */
+};
+
+static inline struct psw_nat_session *psw_nat_sess(struct psw_session *s)
+{
+	return container_of(s, struct psw_nat_session, s);
+}
+
 struct psw_sess_cpu {
 	spinlock_t lock;
+	u32 seq;			/* numbers this CPU's new NAT sessions */
 	/* Per state, in the order sessions entered it or were last aged. */
-	struct list_head lists[PSW_SESS_NSTATES];
+	struct list_head lists[PSW_SESS_NLISTS];
 };
 
 /*
- * The sessions of a switch. Lookups run under RCU with no lock; a new
- * session goes on the list of the CPU that created it, whose lock only
- * its state changes, expiry and flushes take. @count bounds the table.
+ * The sessions of one kind (enum psw_session_table) of a switch. Lookups
+ * run under RCU with no lock; a new session goes on the list of the CPU
+ * that created it, whose lock only its state changes, expiry and flushes
+ * take. @count bounds the table.
  */
 struct psw_sess_table {
 	struct rhashtable ht;
 	struct psw_sess_cpu __percpu *cpus;
+	struct kmem_cache *cache;
 	atomic_t count;
+	u8 kind;			/* enum psw_session_table */
 	unsigned long gc_flags;		/* PSW_SESS_GC_ARMED */
 	struct delayed_work gc;
 	struct psw_params __rcu **params;
@@ -71,29 +111,40 @@ struct psw_sess_table {
 
 int psw_session_init(void);
 void psw_session_uninit(void);
-size_t psw_session_size(void);
+size_t psw_session_size(u8 kind);
 
-int psw_sess_table_init(struct psw_sess_table *t,
+int psw_sess_table_init(struct psw_sess_table *t, u8 kind,
 			struct psw_params __rcu **params);
 void psw_sess_table_destroy(struct psw_sess_table *t);
 
 void psw_sess_key_make(struct psw_sess_key *k, u8 *dir, __be32 saddr,
 		       __be32 daddr, __be16 sport, __be16 dport, u8 proto);
 struct psw_session *psw_sess_lookup(struct psw_sess_table *t,
-				    const struct psw_sess_key *k,
+				    const struct psw_sess_key *k, u8 *tuple,
 				    const struct psw_params *p);
 struct psw_session *psw_sess_create(struct psw_sess_table *t,
 				    const struct psw_sess_key *k, u8 dir,
 				    u8 tcp_flags, u16 port,
 				    const struct psw_params *p);
+struct psw_session *psw_sess_alloc(struct psw_sess_table *t,
+				   const struct psw_params *p);
+int psw_sess_add(struct psw_sess_table *t, struct psw_session *s,
+		 const struct psw_params *p);
+void psw_sess_kill(struct psw_sess_table *t, struct psw_session *s);
 void psw_sess_update(struct psw_sess_table *t, struct psw_session *s, u8 dir,
 		     u8 tcp_flags);
-bool psw_sess_expired(const struct psw_session *s, const struct psw_params *p,
+bool psw_sess_expired(const struct psw_sess_table *t,
+		      const struct psw_session *s, const struct psw_params *p,
 		      unsigned long now);
-unsigned long psw_sess_timeout(const struct psw_session *s,
+unsigned long psw_sess_timeout(const struct psw_sess_table *t,
+			       const struct psw_session *s,
 			       const struct psw_params *p);
 void psw_sess_flush(struct psw_sess_table *t);
+void psw_sess_flush_if(struct psw_sess_table *t,
+		       bool (*match)(const struct psw_session *s, const void *arg),
+		       const void *arg);
 unsigned int psw_sess_gc(struct psw_sess_table *t, unsigned int budget);
 u8 psw_sess_tcp_state(const u8 seen[2]);
+u8 psw_sess_first_state(u8 proto);
 
 #endif /* _PSW_SESSION_H */

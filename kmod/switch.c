@@ -36,6 +36,22 @@ bool psw_is_switch(const struct net_device *dev)
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_is_switch);
 
+/* SPEC sections 4 and 5: the VPP acl-plugin's and nat44-ed's defaults. */
+static const u32 psw_default_timeouts[PSW_SESSION_TABLE_MAX + 1][PSW_SESS_NSTATES] = {
+	[PSW_SESSION_ACL] = {
+		[PSW_SESS_TCP_ESTABLISHED] = 86400,
+		[PSW_SESS_TCP_TRANSIENT] = 120,
+		[PSW_SESS_UDP] = 600,
+		[PSW_SESS_ICMP] = 60,
+	},
+	[PSW_SESSION_NAT44] = {
+		[PSW_SESS_TCP_ESTABLISHED] = 7440,
+		[PSW_SESS_TCP_TRANSIENT] = 240,
+		[PSW_SESS_UDP] = 300,
+		[PSW_SESS_ICMP] = 60,
+	},
+};
+
 struct psw_params *psw_params_default(gfp_t gfp)
 {
 	struct psw_params *p = kzalloc(sizeof(*p), gfp);
@@ -46,11 +62,9 @@ struct psw_params *psw_params_default(gfp_t gfp)
 	p->address = htonl(PSW_DEFAULT_ADDRESS);
 	p->host_routes = true;
 	p->anti_spoof = true;
-	p->timeout[PSW_SESS_TCP_ESTABLISHED] = 86400;
-	p->timeout[PSW_SESS_TCP_TRANSIENT] = 120;
-	p->timeout[PSW_SESS_UDP] = 600;
-	p->timeout[PSW_SESS_ICMP] = 60;
-	p->max_sessions = 500000;
+	memcpy(p->timeout, psw_default_timeouts, sizeof(p->timeout));
+	p->max_sessions[PSW_SESSION_ACL] = 500000;
+	p->max_sessions[PSW_SESSION_NAT44] = 500000;
 	return p;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_params_default);
@@ -171,12 +185,20 @@ static int psw_dev_init(struct net_device *dev)
 	sw->counters = netdev_alloc_pcpu_stats(struct psw_counters);
 	if (!sw->counters)
 		goto err_free_params;
-	ret = psw_sess_table_init(&sw->sessions, &sw->params);
+	ret = psw_sess_table_init(&sw->sessions[PSW_SESSION_ACL], PSW_SESSION_ACL,
+				  &sw->params);
 	if (ret)
 		goto err_free_counters;
+	ret = psw_sess_table_init(&sw->sessions[PSW_SESSION_NAT44], PSW_SESSION_NAT44,
+				  &sw->params);
+	if (ret)
+		goto err_acl_sessions;
+	ret = psw_nat44_switch_init(sw);
+	if (ret)
+		goto err_nat_sessions;
 	ret = gro_cells_init(&sw->gro_cells, dev);
 	if (ret)
-		goto err_sessions;
+		goto err_nat44;
 	ret = psw_port_host_attach(sw);
 	if (ret)
 		goto err_gro_cells;
@@ -197,8 +219,12 @@ err_ports:
 	mutex_unlock(&sw->lock);
 err_gro_cells:
 	gro_cells_destroy(&sw->gro_cells);
-err_sessions:
-	psw_sess_table_destroy(&sw->sessions);
+err_nat44:
+	psw_nat44_switch_free(sw);
+err_nat_sessions:
+	psw_sess_table_destroy(&sw->sessions[PSW_SESSION_NAT44]);
+err_acl_sessions:
+	psw_sess_table_destroy(&sw->sessions[PSW_SESSION_ACL]);
 err_free_counters:
 	free_percpu(sw->counters);
 err_free_params:
@@ -226,7 +252,9 @@ static void psw_dev_free(struct net_device *dev)
 {
 	struct psw_switch *sw = netdev_priv(dev);
 
-	psw_sess_table_destroy(&sw->sessions);
+	psw_nat44_switch_free(sw);
+	psw_sess_table_destroy(&sw->sessions[PSW_SESSION_NAT44]);
+	psw_sess_table_destroy(&sw->sessions[PSW_SESSION_ACL]);
 	free_percpu(sw->counters);
 	kfree(rcu_access_pointer(sw->params));
 }

@@ -3,6 +3,7 @@
 #define _PSW_SWITCH_H
 
 #include "counters.h"
+#include "nat44.h"
 #include "neigh.h"
 #include "session.h"
 #include "trace.h"
@@ -30,8 +31,10 @@ struct psw_params {
 	__be32 address;		/* switch address */
 	bool host_routes;
 	bool anti_spoof;
-	u32 timeout[PSW_SESS_NSTATES];	/* seconds, by enum psw_session_state */
-	u32 max_sessions;
+	/* By enum psw_session_table: seconds by enum psw_session_state. */
+	u32 timeout[PSW_SESSION_TABLE_MAX + 1][PSW_SESS_NSTATES];
+	u32 max_sessions[PSW_SESSION_TABLE_MAX + 1];
+	__be32 nat_loopback;	/* hairpin source; 0: the switch address */
 	struct rcu_head rcu;
 };
 
@@ -57,8 +60,8 @@ struct psw_switch {
 	u32 gen;			/* bumped by every change, for dumps */
 	struct xarray acls;		/* struct psw_acl by number */
 	u32 acl_nbound;			/* bindings, under @lock */
-	bool acl_active;		/* any binding: reassemble fragments */
-	struct psw_sess_table sessions;
+	struct psw_nat44 nat;
+	struct psw_sess_table sessions[PSW_SESSION_TABLE_MAX + 1];
 	struct psw_neigh_table neigh;
 	struct psw_trace trace;
 	struct psw_counters __percpu *counters;
@@ -76,6 +79,12 @@ struct psw_params *psw_params_default(gfp_t gfp);
 struct psw_switch *psw_switch_find(struct net *net, struct nlattr **attrs,
 				   struct netlink_ext_ack *extack);
 int psw_switch_set_params(struct psw_switch *sw, const struct psw_params *p);
+
+/* ACLs and NAT need ports: fragments are reassembled for them. */
+static inline bool psw_switch_needs_ports(const struct psw_switch *sw)
+{
+	return READ_ONCE(sw->acl_nbound) || READ_ONCE(sw->nat.nservices);
+}
 
 static inline struct psw_port *psw_port_get(struct psw_switch *sw, u32 index)
 {

@@ -33,7 +33,7 @@ static void psw_test_sess_key(struct kunit *test)
 /* The memory bound is max-sessions times this (plus the hash buckets). */
 static void psw_test_sess_size(struct kunit *test)
 {
-	KUNIT_EXPECT_LE(test, psw_session_size(), 128u);
+	KUNIT_EXPECT_LE(test, psw_session_size(PSW_SESSION_ACL), 128u);
 }
 
 static void psw_test_sess_tcp_state(struct kunit *test)
@@ -60,7 +60,7 @@ struct sess_ctx {
 	struct psw_sess_table t;
 };
 
-static struct sess_ctx *sess_ctx(struct kunit *test, u32 max)
+static struct sess_ctx *sess_ctx_kind(struct kunit *test, u8 kind, u32 max)
 {
 	struct sess_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	struct psw_params *p;
@@ -68,10 +68,15 @@ static struct sess_ctx *sess_ctx(struct kunit *test, u32 max)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	p = psw_params_default(GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, p);
-	p->max_sessions = max;
+	p->max_sessions[kind] = max;
 	RCU_INIT_POINTER(c->params, p);
-	KUNIT_ASSERT_EQ(test, psw_sess_table_init(&c->t, &c->params), 0);
+	KUNIT_ASSERT_EQ(test, psw_sess_table_init(&c->t, kind, &c->params), 0);
 	return c;
+}
+
+static struct sess_ctx *sess_ctx(struct kunit *test, u32 max)
+{
+	return sess_ctx_kind(test, PSW_SESSION_ACL, max);
 }
 
 static void sess_ctx_free(struct sess_ctx *c)
@@ -105,7 +110,7 @@ static bool sess_alive(struct sess_ctx *c, u8 proto, u16 sport)
 	psw_sess_key_make(&k, &dir, htonl(0x0a000002), htonl(0x0a000001), htons(80),
 			  htons(sport), proto);
 	rcu_read_lock();
-	alive = psw_sess_lookup(&c->t, &k, p);
+	alive = psw_sess_lookup(&c->t, &k, NULL, p);
 	rcu_read_unlock();
 	return alive;
 }
@@ -145,7 +150,7 @@ static void psw_test_sess_expiry(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_UDP, 2000));
 	KUNIT_EXPECT_EQ(test, psw_sess_gc(&c->t, 100), 0u);
 	/* Idle for longer than the UDP timeout: gone for packets at once... */
-	WRITE_ONCE(s->last, jiffies - (unsigned long)p->timeout[PSW_SESS_UDP] * HZ - 1);
+	WRITE_ONCE(s->last, jiffies - (unsigned long)p->timeout[PSW_SESSION_ACL][PSW_SESS_UDP] * HZ - 1);
 	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_UDP, 2000));
 	/* ...and reclaimed by the collector. */
 	KUNIT_EXPECT_EQ(test, psw_sess_gc(&c->t, 100), 1u);
@@ -196,6 +201,82 @@ static void psw_test_sess_full(struct kunit *test)
 	sess_ctx_free(c);
 }
 
+static void nat_key(struct psw_sess_key *k, u32 src, u16 sport, u32 dst, u16 dport)
+{
+	memset(k, 0, sizeof(*k));
+	k->addr[0] = htonl(src);
+	k->addr[1] = htonl(dst);
+	k->port[0] = htons(sport);
+	k->port[1] = htons(dport);
+	k->proto = IPPROTO_TCP;
+}
+
+static int nat_open(struct sess_ctx *c, const struct psw_sess_key *fwd,
+		    const struct psw_sess_key *reply)
+{
+	const struct psw_params *p = rcu_access_pointer(c->params);
+	struct psw_session *s;
+	int ret;
+
+	rcu_read_lock();
+	s = psw_sess_alloc(&c->t, p);
+	ret = PTR_ERR_OR_ZERO(s);
+	if (!ret) {
+		s->tuple.key = *fwd;
+		psw_nat_sess(s)->reply.key = *reply;
+		s->ntuples = 2;
+		s->state = PSW_SESS_TCP_TRANSIENT;
+		ret = psw_sess_add(&c->t, s, p);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * A NAT session is found by either of its directional keys, and says by
+ * which; a second session with a reply key in use is refused, whole.
+ */
+static void psw_test_sess_nat_tuples(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx_kind(test, PSW_SESSION_NAT44, 10);
+	const struct psw_params *p = rcu_access_pointer(c->params);
+	struct psw_sess_key fwd, reply, fwd2, back;
+	struct psw_session *s;
+	u8 tuple = 9;
+
+	/* 10.1.1.5:40000 -> VIP 10.96.0.10:80, DNAT to 10.1.1.6:8080 */
+	nat_key(&fwd, 0x0a010105, 40000, 0x0a60000a, 80);
+	nat_key(&reply, 0x0a010106, 8080, 0x0a010105, 40000);
+	KUNIT_ASSERT_EQ(test, nat_open(c, &fwd, &reply), 0);
+	rcu_read_lock();
+	s = psw_sess_lookup(&c->t, &fwd, &tuple, p);
+	KUNIT_EXPECT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, tuple, 0);
+	KUNIT_EXPECT_PTR_EQ(test, psw_sess_lookup(&c->t, &reply, &tuple, p), s);
+	KUNIT_EXPECT_EQ(test, tuple, 1);
+	/* Directional: the reverse of a key is no key. */
+	nat_key(&back, 0x0a60000a, 80, 0x0a010105, 40000);
+	KUNIT_EXPECT_NULL(test, psw_sess_lookup(&c->t, &back, &tuple, p));
+	rcu_read_unlock();
+
+	/* Same first key: -EEXIST; another one with the same reply: -EADDRINUSE. */
+	KUNIT_EXPECT_EQ(test, nat_open(c, &fwd, &back), -EEXIST);
+	nat_key(&fwd2, 0x0a010107, 40000, 0x0a60000a, 80);
+	KUNIT_EXPECT_EQ(test, nat_open(c, &fwd2, &reply), -EADDRINUSE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 1);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, psw_sess_lookup(&c->t, &fwd2, &tuple, p));
+	KUNIT_EXPECT_PTR_EQ(test, psw_sess_lookup(&c->t, &reply, &tuple, p), s);
+	rcu_read_unlock();
+
+	psw_sess_flush(&c->t);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, psw_sess_lookup(&c->t, &reply, &tuple, p));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 0);
+	sess_ctx_free(c);
+}
+
 static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_key),
 	KUNIT_CASE(psw_test_sess_size),
@@ -203,6 +284,7 @@ static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_establish),
 	KUNIT_CASE(psw_test_sess_expiry),
 	KUNIT_CASE(psw_test_sess_full),
+	KUNIT_CASE(psw_test_sess_nat_tuples),
 	{}
 };
 

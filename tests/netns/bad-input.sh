@@ -14,6 +14,8 @@ ip link set veth-x up
 # genl CMD ATTRS: commands and attributes by number (uapi/linux/podswitch.h).
 SET_SWITCH=2 NEW_PORT=3 DEL_PORT=4 NEW_ROUTE=6 TRACE_ADD=12 NEW_ACL=16 BIND_ACL=19
 A_ACL=18 A_ACL_DIR=19 A_ACL_LIST=20 A_TIMEOUTS=23 A_MAX_SESSIONS=24 A_RULE=25
+NEW_SERVICE=22 DEL_SERVICE=23 A_NAT44_TIMEOUTS=26 A_NAT44_MAX_SESSIONS=27 A_NAT44_LOOPBACK=28
+A_SERVICE=29
 genl() { $NSTOOL genl "$@"; }
 lo=$(cat /sys/class/net/lo/ifindex)
 vx=$(cat /sys/class/net/veth-x/ifindex)
@@ -23,9 +25,11 @@ state() {
 	"$PSWCTL" show psw0 routes
 	"$PSWCTL" show psw0
 	"$PSWCTL" show psw0 acl
+	"$PSWCTL" show psw0 nat44
 }
 "$PSWCTL" acl set psw0 1 permit proto tcp dport 80, deny
 "$PSWCTL" acl bind psw0 dev veth-pod1 out 1
+"$PSWCTL" nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.6:8080 weight 2
 before=$(state)
 
 # expect_genl DESCRIPTION PATTERN CMD ATTRS
@@ -94,6 +98,48 @@ expect_genl "binding an ACL twice" "bound twice" $BIND_ACL \
 	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))]), ($A_ACL_DIR, u8(0)), ($A_ACL_LIST, [(1, u32(1))] * 2)]"
 expect_genl "timeout 0" "out of range|Invalid" $SET_SWITCH "[(2, \"psw0\"), ($A_TIMEOUTS, [(1, u32(0))])]"
 expect_genl "max-sessions 0" "out of range|Invalid" $SET_SWITCH "[(2, \"psw0\"), ($A_MAX_SESSIONS, u32(0))]"
+
+# Services: [(1, proto), (2, vip), (3, port), (4, affinity), (5, backend)...],
+# backend = [(1, addr), (2, port), (3, weight)].
+svc() { echo "[(2, \"psw0\"), ($A_SERVICE, [$1])]"; }
+be="(5, [(1, ip('10.1.1.7')), (2, u16(8080))])"
+expect_genl "service nest missing" "PSW_A_SERVICE required" $NEW_SERVICE '[(2, "psw0")]'
+expect_genl "service without VIP" "PSW_SVC_A_VIP required" $NEW_SERVICE "$(svc "(1, u8(6)), (3, u16(80)), $be")"
+expect_genl "ICMP service" "TCP or UDP" $NEW_SERVICE "$(svc "(1, u8(1)), (2, ip('10.96.0.10')), (3, u16(80)), $be")"
+expect_genl "VIP 0.0.0.0" "unicast" $NEW_SERVICE "$(svc "(1, u8(6)), (2, ip('0.0.0.0')), (3, u16(80)), $be")"
+expect_genl "service port 0" "out of range|Invalid" $NEW_SERVICE "$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(0)), $be")"
+expect_genl "service without backends" "1 to PSW_NAT_MAX_BACKENDS" $NEW_SERVICE \
+	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80))")"
+expect_genl "1025 backends" "1 to PSW_NAT_MAX_BACKENDS" $NEW_SERVICE \
+	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), *[(5, [(1, ip('10.2.%d.%d' % (i // 250, i % 250 + 1))), (2, u16(80))]) for i in range(1025)]")"
+expect_genl "backend given twice" "given twice" $NEW_SERVICE \
+	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), $be, $be")"
+expect_genl "backend weight 0" "out of range|Invalid" $NEW_SERVICE \
+	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (5, [(1, ip('10.1.1.7')), (2, u16(80)), (3, u32(0))])")"
+expect_genl "backend without port" "PSW_BACKEND_A_PORT required" $NEW_SERVICE \
+	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (5, [(1, ip('10.1.1.7'))])")"
+expect_genl "multicast backend" "unicast" $NEW_SERVICE \
+	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (5, [(1, ip('224.0.0.1')), (2, u16(80))])")"
+expect_genl "affinity over a day" "out of range|Invalid" $NEW_SERVICE \
+	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (4, u32(86401)), $be")"
+expect_genl "delete a missing service" "no such service" $DEL_SERVICE \
+	"$(svc "(1, u8(17)), (2, ip('10.96.0.10')), (3, u16(80))")"
+expect_genl "multicast NAT loopback" "unicast" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_LOOPBACK, ip('239.1.1.1'))]"
+expect_genl "NAT44 timeout 0" "out of range|Invalid" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_TIMEOUTS, [(3, u32(0))])]"
+expect_genl "NAT44 max-sessions 0" "out of range|Invalid" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_MAX_SESSIONS, u32(0))]"
+expect_fail "pswctl: service without port" "is not VIP:PORT" \
+	"$PSWCTL" nat44 service add psw0 tcp 10.96.0.10 backend 10.1.1.7:80
+expect_fail "pswctl: service protocol" "tcp or udp" \
+	"$PSWCTL" nat44 service add psw0 sctp 10.96.0.10:80 backend 10.1.1.7:80
+expect_fail "pswctl: weight before a backend" "weight before any backend" \
+	"$PSWCTL" nat44 service add psw0 tcp 10.96.0.10:80 weight 2 backend 10.1.1.7:80
+expect_fail "pswctl: backend port 0" "is not ADDR:PORT" \
+	"$PSWCTL" nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.7:0
+expect_fail "pswctl: service without backend" "no backend" "$PSWCTL" nat44 service add psw0 tcp 10.96.0.10:80
+expect_fail "pswctl: replacing a service with a bad one" "given twice" \
+	"$PSWCTL" nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.7:80 backend 10.1.1.7:80
+expect_fail "pswctl: bad loopback" "not an IPv4 address" "$PSWCTL" nat44 loopback psw0 10.1
+expect_fail "pswctl: NAT44 timeout 0" "1..604800" "$PSWCTL" set psw0 nat44 timeout udp 0
 
 expect_fail "pswctl: bad prefix" "host bits set" "$PSWCTL" route add psw0 10.1.1.1/24 drop
 expect_fail "pswctl: malformed prefix" "bad prefix" "$PSWCTL" route add psw0 10.1.1/24 drop

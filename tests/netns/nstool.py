@@ -167,6 +167,108 @@ def tcp_streams(addr, port, n, seconds, stop=None):
     print(f"tcp-streams: {n} streams, {rounds} rounds each")
 
 
+def id_server(addr, port, name):
+    """TCP: send "NAME PEER-ADDRESS\n" on accept, then echo. UDP: answer
+    each datagram with the same line."""
+    tcp = socket.socket()
+    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    tcp.bind((addr, int(port)))
+    tcp.listen(128)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind((addr, int(port)))
+
+    def serve(conn, peer):
+        with conn:
+            conn.sendall(f"{name} {peer[0]}\n".encode())
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                conn.sendall(data)
+
+    def udp_loop():
+        while True:
+            _, peer = udp.recvfrom(65536)
+            udp.sendto(f"{name} {peer[0]}\n".encode(), peer)
+
+    threading.Thread(target=udp_loop, daemon=True).start()
+    while True:
+        conn, peer = tcp.accept()
+        threading.Thread(target=serve, args=(conn, peer), daemon=True).start()
+
+
+def read_line(s):
+    line = b""
+    while not line.endswith(b"\n"):
+        chunk = s.recv(100)
+        if not chunk:
+            raise OSError("closed before a line")
+        line += chunk
+    return line.decode().split()
+
+
+def tcp_who(addr, port, n):
+    """N connections in turn to an id-server: print how many each name
+    answered, and the peer addresses the servers saw."""
+    names, peers = {}, set()
+    for _ in range(int(n)):
+        s = socket.create_connection((addr, int(port)), timeout=10)
+        name, peer = read_line(s)
+        s.close()
+        names[name] = names.get(name, 0) + 1
+        peers.add(peer)
+    for name in sorted(names):
+        print(f"{name} {names[name]}")
+    print("peers " + " ".join(sorted(peers)))
+
+
+def udp_who(addr, port, n):
+    """N datagrams from as many sockets (so many source ports) to an
+    id-server; every answer must come from ADDR:PORT. Prints as tcp-who."""
+    names, peers = {}, set()
+    for _ in range(int(n)):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(5)
+        s.sendto(b"who", (addr, int(port)))
+        data, src = s.recvfrom(100)
+        s.close()
+        if src != (addr, int(port)):
+            sys.exit(f"udp-who: answer from {src[0]}:{src[1]}, not {addr}:{port}")
+        name, peer = data.decode().split()
+        names[name] = names.get(name, 0) + 1
+        peers.add(peer)
+    for name in sorted(names):
+        print(f"{name} {names[name]}")
+    print("peers " + " ".join(sorted(peers)))
+
+
+def tcp_hold(addr, port, n, stop):
+    """N connections to an id-server kept echoing until the file STOP
+    appears; then print, per connection, its server's name and whether it
+    still works."""
+    conns = []
+    for _ in range(int(n)):
+        s = socket.create_connection((addr, int(port)), timeout=5)
+        conns.append([s, read_line(s)[0], True])
+    while not os.path.exists(stop):
+        for c in conns:
+            if not c[2]:
+                continue
+            try:
+                c[0].sendall(b"x" * 100)
+                got = b""
+                while len(got) < 100:
+                    chunk = c[0].recv(100 - len(got))
+                    if not chunk:
+                        raise OSError("closed")
+                    got += chunk
+            except OSError:
+                c[2] = False
+        time.sleep(0.05)
+    for s, name, alive in conns:
+        print(f"{name} {'alive' if alive else 'broken'}")
+
+
 def udp_mesh(port, pods):
     """Every pod sends one datagram to every other; each must arrive."""
     port = int(port)
@@ -305,6 +407,14 @@ if __name__ == "__main__":
         udp_try(*args)
     elif cmd == "tcp-streams":
         tcp_streams(*args)
+    elif cmd == "id-server":
+        id_server(*args)
+    elif cmd == "tcp-who":
+        tcp_who(*args)
+    elif cmd == "udp-who":
+        udp_who(*args)
+    elif cmd == "tcp-hold":
+        tcp_hold(*args)
     elif cmd == "udp-mesh":
         udp_mesh(args[0], args[1:])
     else:

@@ -195,7 +195,46 @@
  * 1..PSW_MAX_SESSIONS_LIMIT, default 500000). A full table recycles its
  * oldest expired or transient session; without one the new connection's
  * packet is dropped and counted. Lowering the limit keeps the sessions
- * there are.
+ * there are. PSW_A_NAT44_TIMEOUTS and PSW_A_NAT44_MAX_SESSIONS are the same
+ * for NAT44 sessions (defaults TCP_ESTABLISHED 7440, TCP_TRANSIENT 240,
+ * UDP 300, ICMP 60; 500000 sessions).
+ *
+ * NAT44
+ * -----
+ *
+ * A service maps (protocol, VIP, port) to backends (SPEC section 5).
+ * PSW_A_SERVICE nests:
+ *
+ *    PSW_SVC_A_PROTO: NLA_U8, IPPROTO_TCP or IPPROTO_UDP
+ *    PSW_SVC_A_VIP: NLA_BE32, a unicast address
+ *    PSW_SVC_A_PORT: NLA_U16, 1..65535
+ *    PSW_SVC_A_AFFINITY: NLA_U32, ClientIP affinity in seconds,
+ *                        0..PSW_NAT_MAX_AFFINITY; 0 (the default) for none
+ *    PSW_SVC_A_BACKEND: NLA_NESTED, repeated, 1 to PSW_NAT_MAX_BACKENDS
+ *                       times, each different:
+ *       PSW_BACKEND_A_ADDR: NLA_BE32, a unicast address
+ *       PSW_BACKEND_A_PORT: NLA_U16, 1..65535
+ *       PSW_BACKEND_A_WEIGHT: NLA_U32, 1..PSW_NAT_MAX_WEIGHT, default 1
+ *
+ * PSW_CMD_NEW_SERVICE adds the service, or replaces the one of the same
+ * protocol, VIP and port whole: sessions to backends it keeps go on,
+ * sessions to the others are deleted before the command returns.
+ * PSW_CMD_DEL_SERVICE deletes a service (PSW_SVC_A_PROTO, VIP, PORT) and
+ * its sessions. PSW_CMD_GET_SERVICE dumps them all, at most
+ * PSW_NAT_MAX_SERVICES. A new connection to a VIP:port gets a backend at
+ * random in proportion to the weights, or, with affinity, the backend its
+ * client address had within that many seconds.
+ *
+ * PSW_A_NAT44_LOOPBACK (NLA_BE32, in PSW_CMD_SET_SWITCH and
+ * PSW_CMD_GET_SWITCH) is the address a pod reaching its own service is
+ * translated from (hairpin); 0.0.0.0, the default, means the switch
+ * address.
+ *
+ * NAT44 sessions appear in session dumps with PSW_SESS_A_TABLE
+ * PSW_SESSION_NAT44 and also carry PSW_SESS_A_ID (NLA_U32, as in traces)
+ * and the initiator's packets as translated: PSW_SESS_A_XSRC,
+ * PSW_SESS_A_XDST (NLA_BE32), PSW_SESS_A_XSPORT, PSW_SESS_A_XDPORT
+ * (NLA_U16).
  */
 
 #ifndef _UAPI_LINUX_PODSWITCH_H
@@ -213,6 +252,10 @@
 #define PSW_ACL_MAX_BIND 16
 #define PSW_TIMEOUT_MAX (7 * 86400)
 #define PSW_MAX_SESSIONS_LIMIT (1 << 24)
+#define PSW_NAT_MAX_SERVICES 65536
+#define PSW_NAT_MAX_BACKENDS 1024
+#define PSW_NAT_MAX_WEIGHT 65535
+#define PSW_NAT_MAX_AFFINITY 86400
 
 enum psw_cmd {
 	PSW_CMD_UNSPEC,
@@ -237,6 +280,9 @@ enum psw_cmd {
 	PSW_CMD_BIND_ACL,
 	PSW_CMD_GET_SESSION,
 	PSW_CMD_FLUSH_SESSION,
+	PSW_CMD_NEW_SERVICE,
+	PSW_CMD_DEL_SERVICE,
+	PSW_CMD_GET_SERVICE,
 	__PSW_CMD_MAX
 };
 #define PSW_CMD_MAX (__PSW_CMD_MAX - 1)
@@ -268,6 +314,10 @@ enum psw_attr {
 	PSW_A_TIMEOUTS,
 	PSW_A_MAX_SESSIONS,
 	PSW_A_RULE,
+	PSW_A_NAT44_TIMEOUTS,
+	PSW_A_NAT44_MAX_SESSIONS,
+	PSW_A_NAT44_LOOPBACK,
+	PSW_A_SERVICE,
 	__PSW_A_MAX
 };
 #define PSW_A_MAX (__PSW_A_MAX - 1)
@@ -407,6 +457,7 @@ enum psw_rule_attr {
 
 enum psw_session_table {
 	PSW_SESSION_ACL,
+	PSW_SESSION_NAT44,
 	__PSW_SESSION_TABLE_MAX
 };
 #define PSW_SESSION_TABLE_MAX (__PSW_SESSION_TABLE_MAX - 1)
@@ -432,6 +483,11 @@ enum psw_session_attr {
 	PSW_SESS_A_PORT,
 	PSW_SESS_A_IDLE_MS,
 	PSW_SESS_A_EXPIRES_MS,
+	PSW_SESS_A_ID,
+	PSW_SESS_A_XSRC,
+	PSW_SESS_A_XDST,
+	PSW_SESS_A_XSPORT,
+	PSW_SESS_A_XDPORT,
 	__PSW_SESS_A_MAX
 };
 #define PSW_SESS_A_MAX (__PSW_SESS_A_MAX - 1)
@@ -446,5 +502,25 @@ enum psw_timeout_attr {
 	__PSW_TIMEOUT_A_MAX
 };
 #define PSW_TIMEOUT_A_MAX (__PSW_TIMEOUT_A_MAX - 1)
+
+enum psw_service_attr {
+	PSW_SVC_A_UNSPEC,
+	PSW_SVC_A_PROTO,
+	PSW_SVC_A_VIP,
+	PSW_SVC_A_PORT,
+	PSW_SVC_A_AFFINITY,
+	PSW_SVC_A_BACKEND,
+	__PSW_SVC_A_MAX
+};
+#define PSW_SVC_A_MAX (__PSW_SVC_A_MAX - 1)
+
+enum psw_backend_attr {
+	PSW_BACKEND_A_UNSPEC,
+	PSW_BACKEND_A_ADDR,
+	PSW_BACKEND_A_PORT,
+	PSW_BACKEND_A_WEIGHT,
+	__PSW_BACKEND_A_MAX
+};
+#define PSW_BACKEND_A_MAX (__PSW_BACKEND_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_PODSWITCH_H */

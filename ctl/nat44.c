@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pswctl nat44 service add SWITCH {tcp|udp} VIP:PORT backend ADDR:PORT
+ *                              [weight W] [backend ...] [affinity SECONDS]
+ * pswctl nat44 service del SWITCH {tcp|udp} VIP:PORT
+ * pswctl nat44 service show SWITCH   (= pswctl show SWITCH nat44)
+ * pswctl nat44 loopback SWITCH ADDR
+ */
+#include "json.h"
+#include "nl.h"
+#include "pswctl.h"
+#include "util.h"
+
+#include "uapi/linux/podswitch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ADDR:PORT, the port 1..65535. */
+static bool parse_addr_port(const char *s, uint32_t *addr, uint16_t *port)
+{
+	char buf[32], *colon;
+	uint32_t v;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	colon = strrchr(buf, ':');
+	if (!colon)
+		return false;
+	*colon = '\0';
+	if (!parse_ip4(buf, addr) || !parse_u32(colon + 1, 65535, &v) || !v)
+		return false;
+	*port = v;
+	return true;
+}
+
+/* {tcp|udp} VIP:PORT into a PSW_A_SERVICE nest left open. */
+static struct nlattr *put_service_key(struct nlmsghdr *nlh, int *argc, char ***argv)
+{
+	const char *proto, *vip;
+	struct nlattr *nest;
+	uint32_t addr;
+	uint16_t port;
+
+	proto = next_arg(argc, argv, "protocol (tcp or udp)");
+	vip = proto ? next_arg(argc, argv, "VIP:PORT") : NULL;
+	if (!vip)
+		return NULL;
+	if (!matches(proto, "tcp") && !matches(proto, "udp")) {
+		usage_error("nat44 service: protocol is tcp or udp, not \"%s\"", proto);
+		return NULL;
+	}
+	if (!parse_addr_port(vip, &addr, &port)) {
+		usage_error("nat44 service: \"%s\" is not VIP:PORT", vip);
+		return NULL;
+	}
+	nest = mnl_attr_nest_start(nlh, PSW_A_SERVICE);
+	mnl_attr_put_u8(nlh, PSW_SVC_A_PROTO, matches(proto, "tcp") ? 6 : 17);
+	mnl_attr_put_u32(nlh, PSW_SVC_A_VIP, addr);
+	mnl_attr_put_u16(nlh, PSW_SVC_A_PORT, port);
+	return nest;
+}
+
+/* backend ADDR:PORT [weight W] ... [affinity SECONDS] */
+static int put_backends(struct nlmsghdr *nlh, int argc, char **argv)
+{
+	struct nlattr *be = NULL;
+	const char *w, *v;
+	uint32_t addr, n;
+	uint16_t port;
+	int count = 0;
+
+	while (argc > 0) {
+		w = next_arg(&argc, &argv, "keyword");
+		v = next_arg(&argc, &argv, "value");
+		if (!v)
+			return -1;
+		if (matches(w, "backend")) {
+			if (!parse_addr_port(v, &addr, &port))
+				return usage_error("nat44 service: backend \"%s\" is not ADDR:PORT", v);
+			if (count == PSW_NAT_MAX_BACKENDS)
+				return usage_error("nat44 service: at most %u backends",
+						   PSW_NAT_MAX_BACKENDS);
+			if (be)
+				mnl_attr_nest_end(nlh, be);
+			be = mnl_attr_nest_start(nlh, PSW_SVC_A_BACKEND);
+			mnl_attr_put_u32(nlh, PSW_BACKEND_A_ADDR, addr);
+			mnl_attr_put_u16(nlh, PSW_BACKEND_A_PORT, port);
+			count++;
+		} else if (matches(w, "weight")) {
+			if (!be)
+				return usage_error("nat44 service: weight before any backend");
+			if (!parse_u32(v, PSW_NAT_MAX_WEIGHT, &n) || !n)
+				return usage_error("nat44 service: weight is 1..%u, not \"%s\"",
+						   PSW_NAT_MAX_WEIGHT, v);
+			mnl_attr_put_u32(nlh, PSW_BACKEND_A_WEIGHT, n);
+		} else if (matches(w, "affinity")) {
+			if (!parse_u32(v, PSW_NAT_MAX_AFFINITY, &n))
+				return usage_error("nat44 service: affinity is 0..%u seconds, not \"%s\"",
+						   PSW_NAT_MAX_AFFINITY, v);
+			if (be)
+				mnl_attr_nest_end(nlh, be);
+			be = NULL;
+			mnl_attr_put_u32(nlh, PSW_SVC_A_AFFINITY, n);
+		} else {
+			return usage_error("nat44 service: unexpected \"%s\" (backend, weight, affinity)", w);
+		}
+	}
+	if (be)
+		mnl_attr_nest_end(nlh, be);
+	if (!count)
+		return usage_error("nat44 service: no backend given");
+	return 0;
+}
+
+static int service_cmd(int argc, char **argv)
+{
+	const char *verb, *name;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct psw_nl *nl;
+	struct sw sw;
+	int ret;
+
+	verb = object_verb("nat44 service", "add del", show_nat44, &argc, &argv, &name, &ret);
+	if (!verb)
+		return ret;
+	if (sw_open(&sw, name))
+		return -1;
+	nl = psw_nl_open();
+	if (!nl)
+		return -1;
+	ret = -1;
+	nlh = sw_req(nl, &sw, matches(verb, "add") ? PSW_CMD_NEW_SERVICE : PSW_CMD_DEL_SERVICE, 0);
+	nest = put_service_key(nlh, &argc, &argv);
+	if (!nest)
+		goto out;
+	if (matches(verb, "add")) {
+		if (put_backends(nlh, argc, argv))
+			goto out;
+	} else if (argc) {
+		usage_error("nat44 service del: unexpected \"%s\"", argv[0]);
+		goto out;
+	}
+	mnl_attr_nest_end(nlh, nest);
+	ret = psw_nl_ack(nl);
+out:
+	psw_nl_close(nl);
+	return ret;
+}
+
+static int loopback_cmd(int argc, char **argv)
+{
+	const char *name, *addr;
+	struct nlmsghdr *nlh;
+	struct psw_nl *nl;
+	struct sw sw;
+	uint32_t a;
+	int ret;
+
+	name = next_arg(&argc, &argv, "switch name");
+	addr = name ? next_arg(&argc, &argv, "loopback address") : NULL;
+	if (!addr)
+		return -1;
+	if (argc)
+		return usage_error("nat44 loopback: unexpected \"%s\"", argv[0]);
+	if (!parse_ip4(addr, &a))
+		return usage_error("nat44 loopback: \"%s\" is not an IPv4 address", addr);
+	if (sw_open(&sw, name))
+		return -1;
+	nl = psw_nl_open();
+	if (!nl)
+		return -1;
+	nlh = sw_req(nl, &sw, PSW_CMD_SET_SWITCH, 0);
+	mnl_attr_put_u32(nlh, PSW_A_NAT44_LOOPBACK, a);
+	ret = psw_nl_ack(nl);
+	psw_nl_close(nl);
+	return ret;
+}
+
+int cmd_nat44(int argc, char **argv)
+{
+	const char *what = next_arg(&argc, &argv, "nat44 object (service, loopback)");
+
+	if (!what)
+		return -1;
+	if (matches(what, "service"))
+		return service_cmd(argc, argv);
+	if (matches(what, "loopback"))
+		return loopback_cmd(argc, argv);
+	return usage_error("nat44: unknown object \"%s\" (service, loopback)", what);
+}
+
+/* ---- show ---- */
+
+static uint32_t loopback_of(const char *name, bool *ok)
+{
+	const struct nlattr *tb[PSW_A_MAX + 1];
+	struct psw_msgs msgs = {};
+	struct nlmsghdr *nlh;
+	struct psw_nl *nl;
+	uint32_t a = 0;
+
+	*ok = false;
+	nl = psw_nl_open();
+	if (!nl)
+		return 0;
+	nlh = psw_nl_req(nl, PSW_CMD_GET_SWITCH, 0);
+	mnl_attr_put_strz(nlh, PSW_A_IFNAME, name);
+	if (!psw_nl_collect(nl, &msgs) && msgs.n == 1) {
+		psw_attrs(msgs.v[0], tb, PSW_A_MAX);
+		if (tb[PSW_A_NAT44_LOOPBACK])
+			a = mnl_attr_get_u32(tb[PSW_A_NAT44_LOOPBACK]);
+		*ok = true;
+	}
+	psw_msgs_free(&msgs);
+	psw_nl_close(nl);
+	return a;
+}
+
+static void print_backends(const struct nlattr *svc)
+{
+	const struct nlattr *bt[PSW_BACKEND_A_MAX + 1], *a;
+	char buf[24];
+
+	mnl_attr_for_each_nested(a, svc) {
+		if (mnl_attr_get_type(a) != PSW_SVC_A_BACKEND)
+			continue;
+		psw_attrs_nested(a, bt, PSW_BACKEND_A_MAX);
+		if (!bt[PSW_BACKEND_A_ADDR] || !bt[PSW_BACKEND_A_PORT])
+			continue;
+		snprintf(buf, sizeof(buf), "%s:%u", fmt_ip4(mnl_attr_get_u32(bt[PSW_BACKEND_A_ADDR])),
+			 mnl_attr_get_u16(bt[PSW_BACKEND_A_PORT]));
+		if (json) {
+			json_open_object(NULL);
+			json_string("backend", buf);
+			json_uint("weight", bt[PSW_BACKEND_A_WEIGHT] ?
+					    mnl_attr_get_u32(bt[PSW_BACKEND_A_WEIGHT]) : 1);
+			json_close_object();
+		} else {
+			printf("    backend %s weight %u\n", buf, bt[PSW_BACKEND_A_WEIGHT] ?
+			       mnl_attr_get_u32(bt[PSW_BACKEND_A_WEIGHT]) : 1);
+		}
+	}
+}
+
+/*
+ * A service whose backends did not fit in one message comes in several
+ * in a row, each with its key: print the key once.
+ */
+int show_nat44(const char *name)
+{
+	const struct nlattr *tb[PSW_A_MAX + 1], *st[PSW_SVC_A_MAX + 1];
+	char key[40], prev[40] = "";
+	struct psw_msgs msgs = {};
+	uint32_t lo, affinity;
+	struct psw_nl *nl;
+	bool ok, open = false;
+	struct sw sw;
+	int ret = -1;
+	size_t i;
+
+	if (sw_open(&sw, name))
+		return -1;
+	lo = loopback_of(name, &ok);
+	if (!ok)
+		return -1;
+	nl = psw_nl_open();
+	if (!nl)
+		return -1;
+	sw_req(nl, &sw, PSW_CMD_GET_SERVICE, NLM_F_DUMP);
+	if (psw_nl_collect(nl, &msgs))
+		goto out;
+	if (json) {
+		json_open_object(NULL);
+		json_string("loopback", lo ? fmt_ip4(lo) : "switch-address");
+		json_open_array("services");
+	} else {
+		printf("loopback %s\n", lo ? fmt_ip4(lo) : "switch address");
+	}
+	for (i = 0; i < msgs.n; i++) {
+		psw_attrs(msgs.v[i], tb, PSW_A_MAX);
+		psw_attrs_nested(tb[PSW_A_SERVICE], st, PSW_SVC_A_MAX);
+		if (!st[PSW_SVC_A_PROTO] || !st[PSW_SVC_A_VIP] || !st[PSW_SVC_A_PORT])
+			continue;
+		snprintf(key, sizeof(key), "%s %s:%u", proto_name(mnl_attr_get_u8(st[PSW_SVC_A_PROTO])),
+			 fmt_ip4(mnl_attr_get_u32(st[PSW_SVC_A_VIP])),
+			 mnl_attr_get_u16(st[PSW_SVC_A_PORT]));
+		affinity = st[PSW_SVC_A_AFFINITY] ? mnl_attr_get_u32(st[PSW_SVC_A_AFFINITY]) : 0;
+		if (strcmp(key, prev)) {
+			if (json) {
+				if (open) {
+					json_close_array();
+					json_close_object();
+				}
+				json_open_object(NULL);
+				json_string("proto", proto_name(mnl_attr_get_u8(st[PSW_SVC_A_PROTO])));
+				json_string("vip", strchr(key, ' ') + 1);
+				json_uint("affinity", affinity);
+				json_open_array("backends");
+				open = true;
+			} else {
+				printf("service %s affinity %u\n", key, affinity);
+			}
+			strcpy(prev, key);
+		}
+		print_backends(tb[PSW_A_SERVICE]);
+	}
+	if (json) {
+		if (open) {
+			json_close_array();
+			json_close_object();
+		}
+		json_close_array();
+		json_close_object();
+		json_end();
+	}
+	ret = 0;
+out:
+	psw_msgs_free(&msgs);
+	psw_nl_close(nl);
+	return ret;
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NAT44: weighted backend selection, and header rewrites whose
+ * incremental checksum updates must equal a full recomputation.
+ */
+#include "kmod/nat44.h"
+#include "kmod/session.h"
+
+#include <kunit/test.h>
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/random.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+
+static struct psw_nat_service *service(struct kunit *test, const u32 *weights, u32 n)
+{
+	struct psw_nat_service *svc = psw_nat_service_alloc(n);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	for (i = 0; i < n; i++) {
+		/* Given out of order: finishing sorts them. */
+		svc->backends[i].addr = htonl(0x0a010100 + n - i);
+		svc->backends[i].port = htons(8080);
+		svc->backends[i].weight = weights[i];
+	}
+	KUNIT_ASSERT_EQ(test, psw_nat_service_finish(svc), n);
+	return svc;
+}
+
+static u32 backend_index(const struct psw_nat_service *svc, const struct psw_nat_backend *be)
+{
+	return be - svc->backends;
+}
+
+/* Over every r in [0, total), each backend is picked exactly weight times. */
+static void psw_test_nat_pick_exact(struct kunit *test)
+{
+	static const u32 weights[] = { 1, 3, 7, 1, 65535, 2 };
+	struct psw_nat_service *svc = service(test, weights, ARRAY_SIZE(weights));
+	u32 counts[ARRAY_SIZE(weights)] = {}, r, i;
+
+	KUNIT_EXPECT_EQ(test, svc->total, 1u + 3 + 7 + 1 + 65535 + 2);
+	for (r = 0; r < svc->total; r++)
+		counts[backend_index(svc, psw_nat_pick(svc, r))]++;
+	for (i = 0; i < ARRAY_SIZE(weights); i++)
+		KUNIT_EXPECT_EQ(test, counts[i], svc->backends[i].weight);
+	/* Sorted by address: the pick of a client does not depend on input order. */
+	for (i = 1; i < ARRAY_SIZE(weights); i++)
+		KUNIT_EXPECT_LT(test, ntohl(svc->backends[i - 1].addr),
+				ntohl(svc->backends[i].addr));
+	kfree(svc);
+}
+
+/* 1:3 over 40000 random draws: within 2% of 25% and 75%. */
+static void psw_test_nat_pick_random(struct kunit *test)
+{
+	static const u32 weights[] = { 1, 3 };
+	struct psw_nat_service *svc = service(test, weights, 2);
+	u32 counts[2] = {}, i, light;
+
+	for (i = 0; i < 40000; i++)
+		counts[backend_index(svc, psw_nat_pick(svc, get_random_u32_below(svc->total)))]++;
+	light = svc->backends[0].weight == 1 ? 0 : 1;
+	KUNIT_EXPECT_GT(test, counts[light], 9200u);
+	KUNIT_EXPECT_LT(test, counts[light], 10800u);
+	KUNIT_EXPECT_EQ(test, counts[0] + counts[1], 40000u);
+	kfree(svc);
+}
+
+static void psw_test_nat_backend_twice(struct kunit *test)
+{
+	struct psw_nat_service *svc = psw_nat_service_alloc(3);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	for (i = 0; i < 3; i++) {
+		svc->backends[i].addr = htonl(0x0a010106);
+		svc->backends[i].port = htons(i == 1 ? 80 : 8080);
+		svc->backends[i].weight = 1;
+	}
+	KUNIT_EXPECT_LT(test, psw_nat_service_finish(svc), 3u);
+	kfree(svc);
+}
+
+/* An IPv4 packet of @proto with @paylen bytes of payload after its L4 header. */
+static struct sk_buff *packet(struct kunit *test, u8 proto, unsigned int paylen)
+{
+	unsigned int l4len = proto == IPPROTO_TCP ? sizeof(struct tcphdr) : 8;
+	struct sk_buff *skb = alloc_skb(64 + l4len + paylen, GFP_KERNEL);
+	struct iphdr *iph;
+	u8 *l4, *pay;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	l4 = skb_put_zero(skb, l4len);
+	pay = skb_put(skb, paylen);
+	for (i = 0; i < paylen; i++)
+		pay[i] = get_random_u8();
+	skb_set_transport_header(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(skb->len);
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->saddr = htonl(0x0a010105);
+	iph->daddr = htonl(0x0a60000a);
+	ip_send_check(iph);
+	switch (proto) {
+	case IPPROTO_TCP:
+		((struct tcphdr *)l4)->source = htons(40000);
+		((struct tcphdr *)l4)->dest = htons(80);
+		((struct tcphdr *)l4)->doff = 5;
+		((struct tcphdr *)l4)->syn = 1;
+		break;
+	case IPPROTO_UDP:
+		((struct udphdr *)l4)->source = htons(40000);
+		((struct udphdr *)l4)->dest = htons(53);
+		((struct udphdr *)l4)->len = htons(8 + paylen);
+		break;
+	case IPPROTO_ICMP:
+		((struct icmphdr *)l4)->type = ICMP_ECHO;
+		((struct icmphdr *)l4)->un.echo.id = htons(1234);
+		break;
+	}
+	return skb;
+}
+
+/* The L4 checksum computed from scratch, as a receiver checks it. */
+static __sum16 l4_csum(struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int len = skb->len - iph->ihl * 4;
+	__wsum sum = skb_checksum(skb, iph->ihl * 4, len, 0);
+
+	if (iph->protocol == IPPROTO_ICMP)
+		return csum_fold(sum);
+	return csum_tcpudp_magic(iph->saddr, iph->daddr, len, iph->protocol, sum);
+}
+
+static __sum16 *l4_check_field(struct sk_buff *skb)
+{
+	u8 *l4 = skb->data + ip_hdr(skb)->ihl * 4;
+
+	switch (ip_hdr(skb)->protocol) {
+	case IPPROTO_TCP:
+		return &((struct tcphdr *)l4)->check;
+	case IPPROTO_UDP:
+		return &((struct udphdr *)l4)->check;
+	default:
+		return &((struct icmphdr *)l4)->checksum;
+	}
+}
+
+static void set_full_csum(struct sk_buff *skb)
+{
+	__sum16 *check = l4_check_field(skb);
+
+	*check = 0;
+	*check = l4_csum(skb);
+	if (ip_hdr(skb)->protocol == IPPROTO_UDP && !*check)
+		*check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/* DNAT and SNAT at once: every field of the key changes. */
+static void target(struct psw_sess_key *to, u8 proto)
+{
+	memset(to, 0, sizeof(*to));
+	to->addr[0] = htonl(0xa9fe01fe);
+	to->addr[1] = htonl(0x0a010106);
+	to->port[0] = htons(proto == IPPROTO_ICMP ? 4321 : 61000);
+	to->port[1] = htons(proto == IPPROTO_ICMP ? 4321 : 8080);
+	to->proto = proto;
+}
+
+static void check_rewritten(struct kunit *test, struct sk_buff *skb,
+			    const struct psw_sess_key *to)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const __be16 *ports = (const __be16 *)(skb->data + iph->ihl * 4);
+
+	KUNIT_EXPECT_EQ(test, iph->saddr, to->addr[0]);
+	KUNIT_EXPECT_EQ(test, iph->daddr, to->addr[1]);
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(iph, iph->ihl), 0);
+	if (iph->protocol == IPPROTO_ICMP) {
+		KUNIT_EXPECT_EQ(test, ports[2], to->port[0]);
+	} else {
+		KUNIT_EXPECT_EQ(test, ports[0], to->port[0]);
+		KUNIT_EXPECT_EQ(test, ports[1], to->port[1]);
+	}
+}
+
+static void psw_test_nat_rewrite_full(struct kunit *test)
+{
+	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP };
+	struct psw_sess_key to;
+	struct sk_buff *skb;
+	unsigned int i, n;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		for (n = 0; n < 50; n++) {
+			skb = packet(test, protos[i], get_random_u32_below(1400));
+			set_full_csum(skb);
+			target(&to, protos[i]);
+			KUNIT_ASSERT_EQ(test, psw_nat_rewrite(skb, 0, &to), 0);
+			check_rewritten(test, skb, &to);
+			/* A receiver's check of the whole packet: sums to zero. */
+			KUNIT_EXPECT_EQ_MSG(test, l4_csum(skb), 0, "proto %u", protos[i]);
+			kfree_skb(skb);
+		}
+	}
+}
+
+/* UDP without a checksum stays without one. */
+static void psw_test_nat_rewrite_udp_zero(struct kunit *test)
+{
+	struct sk_buff *skb = packet(test, IPPROTO_UDP, 100);
+	struct psw_sess_key to;
+
+	skb->ip_summed = CHECKSUM_NONE;
+	target(&to, IPPROTO_UDP);
+	KUNIT_ASSERT_EQ(test, psw_nat_rewrite(skb, 0, &to), 0);
+	check_rewritten(test, skb, &to);
+	KUNIT_EXPECT_EQ(test, *l4_check_field(skb), 0);
+	kfree_skb(skb);
+}
+
+/*
+ * CHECKSUM_PARTIAL (GSO and veth offloads): the field holds the
+ * pseudo-header sum only; after the rewrite it must be that of the new
+ * addresses, whatever the ports.
+ */
+static void psw_test_nat_rewrite_partial(struct kunit *test)
+{
+	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	struct psw_sess_key to;
+	struct sk_buff *skb;
+	unsigned int i, len;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		skb = packet(test, protos[i], 1000);
+		len = skb->len - sizeof(struct iphdr);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_headroom(skb) + sizeof(struct iphdr);
+		skb->csum_offset = protos[i] == IPPROTO_TCP ?
+				   offsetof(struct tcphdr, check) : offsetof(struct udphdr, check);
+		*l4_check_field(skb) = ~csum_tcpudp_magic(ip_hdr(skb)->saddr,
+							  ip_hdr(skb)->daddr, len, protos[i], 0);
+		target(&to, protos[i]);
+		KUNIT_ASSERT_EQ(test, psw_nat_rewrite(skb, 0, &to), 0);
+		check_rewritten(test, skb, &to);
+		KUNIT_EXPECT_EQ(test, *l4_check_field(skb),
+				~csum_tcpudp_magic(to.addr[0], to.addr[1], len, protos[i], 0));
+		/* Finishing the checksum as the device would gives a valid packet. */
+		KUNIT_EXPECT_EQ(test, skb_checksum_help(skb), 0);
+		KUNIT_EXPECT_EQ(test, l4_csum(skb), 0);
+		kfree_skb(skb);
+	}
+}
+
+static void psw_test_nat_session_size(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, psw_session_size(PSW_SESSION_NAT44), 128u);
+}
+
+static struct kunit_case psw_nat44_cases[] = {
+	KUNIT_CASE(psw_test_nat_pick_exact),
+	KUNIT_CASE(psw_test_nat_pick_random),
+	KUNIT_CASE(psw_test_nat_backend_twice),
+	KUNIT_CASE(psw_test_nat_rewrite_full),
+	KUNIT_CASE(psw_test_nat_rewrite_udp_zero),
+	KUNIT_CASE(psw_test_nat_rewrite_partial),
+	KUNIT_CASE(psw_test_nat_session_size),
+	{}
+};
+
+static struct kunit_suite psw_nat44_suite = {
+	.name = "podswitch-nat44",
+	.test_cases = psw_nat44_cases,
+};
+
+kunit_test_suite(psw_nat44_suite);

@@ -1,0 +1,150 @@
+#!/bin/bash
+# NAT44 services (SPEC section 5): a client pod and the host reach a
+# service VIP, backends picked by weight, replies from the VIP; a pod
+# reaching its own service (hairpin); ClientIP affinity; a backend removed
+# under running connections; datagrams larger than the MTU; iperf3 through
+# a VIP with offloads on and off.
+. "$(dirname "$0")/lib.sh"
+trap psw_cleanup EXIT
+psw_load
+mkhost
+mkswitch psw0
+mkpods psw0 podA=10.1.1.6 podB=10.1.1.7 podC=10.1.1.5
+ip route add 10.1.0.0/16 dev psw0
+ip route add 10.96.0.0/12 dev psw0
+ip netns exec podA $NSTOOL id-server 10.1.1.6 8080 podA &
+ip netns exec podB $NSTOOL id-server 10.1.1.7 8080 podB &
+ip netns exec podA $NSTOOL echo-server 10.1.1.6 9000 &
+ip netns exec podA iperf3 -s -D -B 10.1.1.6 -p 5201
+wait_listen podA 8080
+wait_listen podB 8080
+wait_listen podA 9000
+wait_listen podA 5201
+inA() { ip netns exec podA "$@"; }
+inC() { ip netns exec podC "$@"; }
+
+cat >/tmp/svc.batch <<'B'
+nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.6:8080 weight 1 backend 10.1.1.7:8080 weight 3
+nat44 service add psw0 udp 10.96.0.10:53 backend 10.1.1.6:8080 backend 10.1.1.7:8080
+nat44 service add psw0 tcp 10.96.0.20:80 backend 10.1.1.6:8080
+nat44 service add psw0 tcp 10.96.0.30:80 backend 10.1.1.6:8080 backend 10.1.1.7:8080 affinity 60
+nat44 service add psw0 udp 10.96.0.10:9000 backend 10.1.1.6:9000
+nat44 service add psw0 tcp 10.96.0.10:9000 backend 10.1.1.6:9000
+nat44 service add psw0 tcp 10.96.0.10:5201 backend 10.1.1.6:5201
+B
+expect "services added" "$PSWCTL" -b /tmp/svc.batch
+show=$("$PSWCTL" show psw0 nat44)
+echo "$show" | grep -q "^service tcp 10.96.0.10:80 affinity 0$" || fail "service listed: $show"
+echo "$show" | grep -q "^    backend 10.1.1.7:8080 weight 3$" || fail "weights listed: $show"
+echo "$show" | grep -q "^service tcp 10.96.0.30:80 affinity 60$" || fail "affinity listed: $show"
+echo "$show" | grep -q "^loopback switch address$" || fail "loopback listed: $show"
+pass "show nat44 lists services, backends, weights, affinity"
+
+# Weights 1:3 over 400 connections: podA expects 100; 65..135 is 4 standard
+# deviations of the binomial either side.
+expect "trace armed" "$PSWCTL" trace psw0 add 4
+who=$(inC $NSTOOL tcp-who 10.96.0.10 80 400) || fail "pod -> VIP connections: $who"
+a=$(echo "$who" | awk '$1 == "podA" { print $2 }')
+b=$(echo "$who" | awk '$1 == "podB" { print $2 }')
+[ "$((a + b))" = 400 ] || fail "400 connections answered: $who"
+[ "$a" -ge 65 ] && [ "$a" -le 135 ] || fail "weights 1:3 over 400 connections: $who"
+pass "pod -> VIP: 400 connections, podA $a podB $b (weights 1:3, podA within 65..135)"
+echo "$who" | grep -q "^peers 10.1.1.5$" || fail "backends see the client's own address: $who"
+pass "DNAT only: backends see the client address"
+trace=$("$PSWCTL" trace psw0 show)
+echo "$trace" | grep -Eq "^nat44-in: session [0-9]+, tcp 10.96.0.10:80 -> 10.1.1.[67]:8080$" ||
+	fail "trace shows the DNAT: $trace"
+pass "trace: nat44-in: session S, tcp 10.96.0.10:80 -> backend"
+"$PSWCTL" trace psw0 clear
+sess=$("$PSWCTL" session show psw0 nat44)
+echo "$sess" | grep -Eq "^nat44 [0-9]+ tcp 10.1.1.5:[0-9]+ -> 10.96.0.10:80 as 10.1.1.5:[0-9]+ -> 10.1.1.[67]:8080 (transient|established) dev veth-podC" ||
+	fail "NAT sessions listed: $(echo "$sess" | head -5)"
+echo "$sess" | grep -q "^acl" && fail "session show nat44 lists only NAT sessions"
+pass "session show nat44 lists the translated connections"
+"$PSWCTL" show psw0 errors | grep -Eq "[1-9][0-9]* +nat44-in +sessions created" ||
+	fail "sessions counted: $("$PSWCTL" show psw0 errors)"
+pass "nat44-in counts the sessions it creates"
+
+# UDP: every answer comes from the VIP (udp-who checks the source).
+who=$(inC $NSTOOL udp-who 10.96.0.10 53 40) || fail "UDP to the VIP: $who"
+echo "$who" | grep -q "^podA " && echo "$who" | grep -q "^podB " ||
+	fail "UDP spread over both backends: $who"
+pass "pod -> VIP UDP: 40 answers from 10.96.0.10:53, both backends used"
+
+# The host reaches the VIP through psw0.
+who=$($NSTOOL tcp-who 10.96.0.10 80 20) || fail "host -> VIP: $who"
+echo "$who" | grep -q "^peers 172.30.1.2$" || fail "host -> VIP seen from the host's address: $who"
+pass "host -> VIP: 20 connections"
+
+# Hairpin: podA reaches its own service and lands on itself, its source
+# translated to the NAT loopback address so the reply comes back through
+# the switch.
+who=$(inA $NSTOOL tcp-who 10.96.0.20 80 5) || fail "hairpin: $who"
+expect_eq "hairpin lands on podA, from the switch address" "podA 5
+peers 169.254.1.1" "$who"
+expect "NAT loopback set" "$PSWCTL" nat44 loopback psw0 10.1.255.254
+"$PSWCTL" show psw0 nat44 | grep -q "^loopback 10.1.255.254$" || fail "loopback shown"
+who=$(inA $NSTOOL tcp-who 10.96.0.20 80 5) || fail "hairpin via loopback: $who"
+expect_eq "hairpin from the NAT loopback address" "podA 5
+peers 10.1.255.254" "$who"
+
+# Affinity: one client keeps its backend.
+who=$(inC $NSTOOL tcp-who 10.96.0.30 80 30) || fail "affinity: $who"
+[ "$(echo "$who" | grep -c "^pod[AB] 30$")" = 1 ] || fail "one backend for one client: $who"
+first=$(echo "$who" | awk 'NR == 1 { print $1 }')
+who=$($NSTOOL tcp-who 10.96.0.30 80 30) || fail "affinity from the host: $who"
+[ "$(echo "$who" | grep -c "^pod[AB] 30$")" = 1 ] || fail "one backend for the host: $who"
+who=$(inC $NSTOOL tcp-who 10.96.0.30 80 10) || fail "affinity again: $who"
+expect_eq "client keeps its backend" "$first 10" "$(echo "$who" | head -1)"
+
+# Backend removed under running connections: its sessions go at once, the
+# other backend's connections go on.
+expect "service with two backends" "$PSWCTL" nat44 service add psw0 tcp 10.96.0.40:80 \
+	backend 10.1.1.6:8080 backend 10.1.1.7:8080
+rm -f /tmp/stop
+inC $NSTOOL tcp-hold 10.96.0.40 80 16 /tmp/stop >/tmp/hold.out 2>&1 &
+hold=$!
+wait_for 60 sh -c "$PSWCTL session show psw0 nat44 | grep -c '10.96.0.40:80' | grep -qx 16" ||
+	fail "16 connections open: $("$PSWCTL" session show psw0 nat44 | grep -c 10.96.0.40)"
+expect "podB removed from the service" "$PSWCTL" nat44 service add psw0 tcp 10.96.0.40:80 \
+	backend 10.1.1.6:8080
+sess=$("$PSWCTL" session show psw0 nat44 | grep "10.96.0.40:80")
+echo "$sess" | grep -q "10.1.1.7:8080" && fail "sessions to podB gone at once: $sess"
+echo "$sess" | grep -q "10.1.1.6:8080" || fail "sessions to podA kept: $sess"
+pass "podB's sessions deleted by the update, podA's kept"
+sleep 3
+touch /tmp/stop
+wait $hold || fail "tcp-hold: $(cat /tmp/hold.out)"
+grep -q "^podA alive" /tmp/hold.out || fail "podA connections: $(cat /tmp/hold.out)"
+grep -q "^podA broken" /tmp/hold.out && fail "podA connections all work: $(cat /tmp/hold.out)"
+grep -q "^podB alive" /tmp/hold.out && fail "podB connections all broken: $(cat /tmp/hold.out)"
+pass "connections to podA went on: $(grep -c '^podA alive' /tmp/hold.out), to podB broke: $(grep -c '^podB broken' /tmp/hold.out)"
+expect "service deleted" "$PSWCTL" nat44 service del psw0 tcp 10.96.0.40:80
+"$PSWCTL" session show psw0 nat44 | grep -q "10.96.0.40:80" && fail "its sessions deleted"
+"$PSWCTL" show psw0 nat44 | grep -q "10.96.0.40" && fail "service gone"
+pass "deleting a service deletes its sessions"
+
+# Datagrams larger than the MTU through the VIP arrive whole, both ways.
+expect "4000-byte UDP through the VIP" inC $NSTOOL udp-echo 10.96.0.10 9000 4000
+expect "1 MB TCP echoed through the VIP" inC $NSTOOL tcp-echo 10.96.0.10 9000 1000000
+
+# iperf3 through the VIP, offloads on and off (GSO/CHECKSUM_PARTIAL).
+iperf() {
+	local what=$1 json
+	json=$(inC iperf3 -c 10.96.0.10 -p 5201 -n 2M -J 2>&1) || fail "$what: $json"
+	python3 - "$json" <<'PY' || fail "$what: $json"
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["end"]["sum_sent"]["bytes"] >= 2 << 20 and r["end"]["sum_received"]["bytes"] > 0
+PY
+	inC $NSTOOL tcp-echo 10.96.0.10 9000 2000000 || fail "$what: echo"
+	pass "$what"
+}
+iperf "iperf3 through the VIP, offloads on"
+for dev in veth-podA veth-podC; do
+	ethtool -K "$dev" tso off gso off gro off tx off sg off 2>/dev/null
+done
+for ns in podA podC; do
+	ip netns exec "$ns" ethtool -K eth0 tso off gso off gro off tx off sg off 2>/dev/null
+done
+iperf "iperf3 through the VIP, offloads off"
