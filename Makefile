@@ -36,6 +36,7 @@ demo:
 bench:
 	bench/forward
 	bench/acl
+	bench/nat44
 
 install: all
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" INSTALL_MOD_DIR=extra modules_install

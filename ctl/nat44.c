@@ -4,6 +4,7 @@
  *                              [weight W] [backend ...] [affinity SECONDS]
  * pswctl nat44 service del SWITCH {tcp|udp} VIP:PORT
  * pswctl nat44 service show SWITCH   (= pswctl show SWITCH nat44)
+ * pswctl nat44 snat {add|del} SWITCH dev PORT ADDR[-ADDR]
  * pswctl nat44 loopback SWITCH ADDR
  */
 #include "json.h"
@@ -180,17 +181,88 @@ static int loopback_cmd(int argc, char **argv)
 	return ret;
 }
 
+/* ADDR or ADDR-ADDR */
+static bool parse_range(const char *s, uint32_t *first, uint32_t *last)
+{
+	char buf[40], *dash;
+
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash = '\0';
+	if (!parse_ip4(buf, first))
+		return false;
+	*last = *first;
+	return !dash || parse_ip4(dash + 1, last);
+}
+
+static int snat_cmd(int argc, char **argv)
+{
+	const char *verb, *name, *dev = NULL, *range = NULL;
+	uint32_t first, last;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int ifindex;
+	struct psw_nl *nl;
+	struct sw sw;
+	int ret;
+
+	verb = next_arg(&argc, &argv, "nat44 snat verb (add, del)");
+	name = verb ? next_arg(&argc, &argv, "switch name") : NULL;
+	if (!name)
+		return -1;
+	if (!matches(verb, "add") && !matches(verb, "del"))
+		return usage_error("nat44 snat: unknown verb \"%s\" (add, del)", verb);
+	if (!next_arg(&argc, &argv, "dev") || !matches(argv[-1], "dev"))
+		return usage_error("nat44 snat %s: dev PORT expected", verb);
+	dev = next_arg(&argc, &argv, "port");
+	if (!dev)
+		return -1;
+	if (matches(verb, "add")) {
+		range = next_arg(&argc, &argv, "pool ADDR[-ADDR]");
+		if (!range)
+			return -1;
+		if (!parse_range(range, &first, &last))
+			return usage_error("nat44 snat add: \"%s\" is not ADDR[-ADDR]", range);
+	}
+	if (argc)
+		return usage_error("nat44 snat %s: unexpected \"%s\"", verb, argv[0]);
+	if (sw_open(&sw, name))
+		return -1;
+	ifindex = sw_port_ifindex(&sw, dev);
+	if (!ifindex)
+		return -1;
+	nl = psw_nl_open();
+	if (!nl)
+		return -1;
+	nlh = sw_req(nl, &sw, range ? PSW_CMD_NEW_SNAT : PSW_CMD_DEL_SNAT, 0);
+	nest = mnl_attr_nest_start(nlh, PSW_A_SNAT);
+	mnl_attr_put_u32(nlh, PSW_SNAT_A_PORT, ifindex);
+	if (range) {
+		mnl_attr_put_u32(nlh, PSW_SNAT_A_FIRST, first);
+		mnl_attr_put_u32(nlh, PSW_SNAT_A_LAST, last);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	ret = psw_nl_ack(nl);
+	psw_nl_close(nl);
+	return ret;
+}
+
 int cmd_nat44(int argc, char **argv)
 {
-	const char *what = next_arg(&argc, &argv, "nat44 object (service, loopback)");
+	const char *what = next_arg(&argc, &argv, "nat44 object (service, snat, loopback)");
 
 	if (!what)
 		return -1;
 	if (matches(what, "service"))
 		return service_cmd(argc, argv);
+	if (matches(what, "snat"))
+		return snat_cmd(argc, argv);
 	if (matches(what, "loopback"))
 		return loopback_cmd(argc, argv);
-	return usage_error("nat44: unknown object \"%s\" (service, loopback)", what);
+	return usage_error("nat44: unknown object \"%s\" (service, snat, loopback)", what);
 }
 
 /* ---- show ---- */
@@ -246,6 +318,50 @@ static void print_backends(const struct nlattr *svc)
 	}
 }
 
+/* The SNAT pools, "snat dev PORT FIRST-LAST" each; -1 if the dump failed. */
+static int show_pools(const struct sw *sw)
+{
+	const struct nlattr *tb[PSW_A_MAX + 1], *st[PSW_SNAT_A_MAX + 1];
+	struct psw_msgs msgs = {};
+	struct psw_nl *nl;
+	char first[16];
+	int ret = -1;
+	size_t i;
+
+	nl = psw_nl_open();
+	if (!nl)
+		return -1;
+	sw_req(nl, sw, PSW_CMD_GET_SNAT, NLM_F_DUMP);
+	if (psw_nl_collect(nl, &msgs))
+		goto out;
+	if (json)
+		json_open_array("snat");
+	for (i = 0; i < msgs.n; i++) {
+		psw_attrs(msgs.v[i], tb, PSW_A_MAX);
+		psw_attrs_nested(tb[PSW_A_SNAT], st, PSW_SNAT_A_MAX);
+		if (!st[PSW_SNAT_A_PORT] || !st[PSW_SNAT_A_FIRST] || !st[PSW_SNAT_A_LAST])
+			continue;
+		snprintf(first, sizeof(first), "%s", fmt_ip4(mnl_attr_get_u32(st[PSW_SNAT_A_FIRST])));
+		if (json) {
+			json_open_object(NULL);
+			json_string("dev", sw_port_name(sw, mnl_attr_get_u32(st[PSW_SNAT_A_PORT])));
+			json_string("first", first);
+			json_string("last", fmt_ip4(mnl_attr_get_u32(st[PSW_SNAT_A_LAST])));
+			json_close_object();
+		} else {
+			printf("snat dev %s %s-%s\n", sw_port_name(sw, mnl_attr_get_u32(st[PSW_SNAT_A_PORT])),
+			       first, fmt_ip4(mnl_attr_get_u32(st[PSW_SNAT_A_LAST])));
+		}
+	}
+	if (json)
+		json_close_array();
+	ret = 0;
+out:
+	psw_msgs_free(&msgs);
+	psw_nl_close(nl);
+	return ret;
+}
+
 /*
  * A service whose backends did not fit in one message comes in several
  * in a row, each with its key: print the key once.
@@ -276,10 +392,13 @@ int show_nat44(const char *name)
 	if (json) {
 		json_open_object(NULL);
 		json_string("loopback", lo ? fmt_ip4(lo) : "switch-address");
-		json_open_array("services");
 	} else {
 		printf("loopback %s\n", lo ? fmt_ip4(lo) : "switch address");
 	}
+	if (show_pools(&sw))
+		goto out;
+	if (json)
+		json_open_array("services");
 	for (i = 0; i < msgs.n; i++) {
 		psw_attrs(msgs.v[i], tb, PSW_A_MAX);
 		psw_attrs_nested(tb[PSW_A_SERVICE], st, PSW_SVC_A_MAX);

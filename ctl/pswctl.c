@@ -29,7 +29,7 @@ static const struct cmd cmds[] = {
 			  "              [sport P[-P]] [dport P[-P]] [tcp-flags VALUE/MASK]" },
 	{ "nat44", cmd_nat44, "nat44 service add SWITCH {tcp|udp} VIP:PORT backend ADDR:PORT [weight W] [backend ...] [affinity SECONDS]\n"
 			      "      | nat44 service del SWITCH {tcp|udp} VIP:PORT | nat44 service show SWITCH\n"
-			      "      | nat44 loopback SWITCH ADDR" },
+			      "      | nat44 snat {add|del} SWITCH dev PORT ADDR[-ADDR] | nat44 loopback SWITCH ADDR" },
 	{ "session", cmd_session, "session show SWITCH [acl|nat44] | session flush SWITCH [acl|nat44]" },
 	{ "set", cmd_set, "set SWITCH [acl|nat44] {timeout {tcp-established|tcp-transient|udp|icmp} SECONDS | max-sessions N}..." },
 	{ "trace", cmd_trace, "trace SWITCH {add N | show | clear}" },

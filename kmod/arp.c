@@ -5,8 +5,8 @@
  * On a pod port the switch answers every request but those for the pod's
  * own addresses, with the port's MAC, so a pod reaches any gateway with no
  * setup (as Calico does). On the host port and on uplinks it answers for
- * the switch address, for service VIPs and for addresses it routes out of
- * another port, with the switch MAC, and learns the senders of requests it answers and
+ * the switch address, for service VIPs, for the port's SNAT pool and for
+ * addresses it routes out of another port, with the switch MAC, and learns the senders of requests it answers and
  * of replies it waited for.
  */
 
@@ -91,7 +91,8 @@ static bool psw_arp_answers(struct psw_pkt *pkt, __be32 tip, __be32 sip)
 		return false;
 	if (pkt->in->type == PSW_PORT_POD)
 		return !psw_port_has_addr(pkt->in, tip) && !ipv4_is_zeronet(tip);
-	if (tip == pkt->params->address || psw_nat44_is_vip(pkt->sw, tip))
+	if (tip == pkt->params->address || psw_nat44_is_vip(pkt->sw, tip) ||
+	    psw_nat44_in_pool(pkt->in, tip))
 		return true;
 	fib = rcu_dereference(pkt->sw->fib);
 	r = fib ? psw_fib_lookup(fib, tip) : NULL;

@@ -15,6 +15,15 @@
  * and then kills the sessions (and affinity records) of backends that are
  * gone, so that no new connection can still pick one. Configuration runs
  * under RTNL and the switch lock.
+ *
+ * Dynamic SNAT: a port may have a pool; a new connection leaving by it
+ * (and no other NAT session's) gets a session in nat44-out whose reply
+ * key is (destination -> pool address:port): the pool address by a hash
+ * of the source, so that a pod keeps one, and the source port while no
+ * other session has that reply key, else a random one. The hash insert
+ * of the reply key is what keeps two connections from sharing it. Later
+ * packets of the initiator are translated in nat44-out too (so acl-out
+ * always sees them as the pod sent them), replies in nat44-in.
  */
 
 #include "acl.h"
@@ -24,6 +33,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/icmp.h>
+#include <linux/jhash.h>
 #include <linux/bsearch.h>
 #include <linux/random.h>
 #include <linux/rhashtable.h>
@@ -243,6 +253,98 @@ int psw_nat_service_del(struct psw_switch *sw, const struct psw_nat_svc_key *key
 	return 0;
 }
 
+/* ---- SNAT pools ---- */
+
+bool psw_nat44_in_pool(struct psw_port *port, __be32 addr)
+{
+	const struct psw_nat_pool *pool = rcu_dereference(port->snat);
+	u32 a = ntohl(addr);
+
+	return pool && a >= pool->first && a <= pool->last;
+}
+
+/* SNAT sessions of port @index with a pool address outside @keep, if any. */
+struct psw_nat_pool_match {
+	u16 index;
+	const struct psw_nat_pool *keep;
+};
+
+static bool psw_nat_pool_sess_match(const struct psw_session *s, const void *arg)
+{
+	const struct psw_nat_session *ns = container_of(s, struct psw_nat_session, s);
+	const struct psw_nat_pool_match *m = arg;
+	u32 a = ntohl(ns->reply.key.addr[1]);
+
+	if (!(ns->nat_flags & PSW_NAT_F_SNAT) || ns->snat_port != m->index)
+		return false;
+	return !m->keep || a < m->keep->first || a > m->keep->last;
+}
+
+static void psw_nat_pool_flush(struct psw_switch *sw, struct psw_port *port,
+			       const struct psw_nat_pool *keep)
+{
+	struct psw_sess_table *t = &sw->sessions[PSW_SESSION_NAT44];
+	struct psw_nat_pool_match m = { .index = port->index, .keep = keep };
+
+	if (!atomic_read(&t->count))
+		return;
+	/* A packet that read the old pool may be creating a session. */
+	synchronize_rcu();
+	psw_sess_flush_if(t, psw_nat_pool_sess_match, &m);
+}
+
+/* Give @port the pool @first..@last (host order), replacing its own. */
+int psw_nat_snat_set(struct psw_switch *sw, struct psw_port *port, u32 first, u32 last,
+		     struct netlink_ext_ack *extack)
+{
+	struct psw_nat_pool *pool, *old = psw_cfg(sw, port->snat);
+
+	pool = kmalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return -ENOMEM;
+	pool->first = first;
+	pool->last = last;
+	rcu_assign_pointer(port->snat, pool);
+	if (!old) {
+		WRITE_ONCE(sw->nat.npools, sw->nat.npools + 1);
+		return 0;
+	}
+	psw_nat_pool_flush(sw, port, pool);
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
+static void psw_nat_snat_drop(struct psw_switch *sw, struct psw_port *port,
+			      struct psw_nat_pool *old)
+{
+	RCU_INIT_POINTER(port->snat, NULL);
+	WRITE_ONCE(sw->nat.npools, sw->nat.npools - 1);
+	psw_nat_pool_flush(sw, port, NULL);
+	kfree_rcu(old, rcu);
+}
+
+int psw_nat_snat_del(struct psw_switch *sw, struct psw_port *port,
+		     struct netlink_ext_ack *extack)
+{
+	struct psw_nat_pool *old = psw_cfg(sw, port->snat);
+
+	if (!old) {
+		NL_SET_ERR_MSG_MOD(extack, "no SNAT pool on this port");
+		return -ENOENT;
+	}
+	psw_nat_snat_drop(sw, port, old);
+	return 0;
+}
+
+/* @port leaves the switch (its lock held): its pool and sessions go. */
+void psw_nat44_port_unbind(struct psw_switch *sw, struct psw_port *port)
+{
+	struct psw_nat_pool *old = psw_cfg(sw, port->snat);
+
+	if (old)
+		psw_nat_snat_drop(sw, port, old);
+}
+
 /* ---- the packet path ---- */
 
 static const char *psw_nat_proto_name(u8 proto)
@@ -258,39 +360,20 @@ static const char *psw_nat_proto_name(u8 proto)
 }
 
 /*
- * The directional key of the packet: ports, or the echo id for ICMP echo.
- * False for what NAT does not translate (other protocols, ICMP but echo,
- * a fragment, a truncated header).
+ * The directional key of a packet from its IPv4 header and 8 bytes of its
+ * L4 header: ports, or the echo id for ICMP echo. False for what NAT does
+ * not translate: other protocols, ICMP but echo.
  */
-static bool psw_nat_key(const struct sk_buff *skb, struct psw_sess_key *k,
-			u8 *tcp_flags)
+static bool psw_nat_key_fill(struct psw_sess_key *k, const struct iphdr *iph, const u8 *l4)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int off = ip_hdrlen(skb);
-	const u8 *l4;
-	u8 _l4[14];
-
-	if (ip_is_fragment(iph))
-		return false;
 	memset(k, 0, sizeof(*k));
-	*tcp_flags = 0;
 	switch (iph->protocol) {
 	case IPPROTO_TCP:
-		l4 = skb_header_pointer(skb, off, 14, _l4);
-		if (!l4)
-			return false;
-		*tcp_flags = l4[13];
-		memcpy(k->port, l4, 4);
-		break;
 	case IPPROTO_UDP:
-		l4 = skb_header_pointer(skb, off, 4, _l4);
-		if (!l4)
-			return false;
 		memcpy(k->port, l4, 4);
 		break;
 	case IPPROTO_ICMP:
-		l4 = skb_header_pointer(skb, off, 6, _l4);
-		if (!l4 || (l4[0] != ICMP_ECHO && l4[0] != ICMP_ECHOREPLY))
+		if (l4[0] != ICMP_ECHO && l4[0] != ICMP_ECHOREPLY)
 			return false;
 		memcpy(&k->port[0], l4 + 4, 2);
 		k->port[1] = k->port[0];
@@ -302,6 +385,27 @@ static bool psw_nat_key(const struct sk_buff *skb, struct psw_sess_key *k,
 	k->addr[1] = iph->daddr;
 	k->proto = iph->protocol;
 	return true;
+}
+
+/*
+ * The key of the packet, and its TCP flags. False for a fragment, a
+ * header shorter than psw_nat_rewrite() rewrites, and what
+ * psw_nat_key_fill() refuses.
+ */
+static bool psw_nat_key(const struct sk_buff *skb, struct psw_sess_key *k, u8 *tcp_flags)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	bool tcp = iph->protocol == IPPROTO_TCP;
+	u8 _l4[sizeof(struct tcphdr)];
+	const u8 *l4;
+
+	if (ip_is_fragment(iph))
+		return false;
+	l4 = skb_header_pointer(skb, ip_hdrlen(skb), tcp ? sizeof(struct tcphdr) : 8, _l4);
+	if (!l4)
+		return false;
+	*tcp_flags = tcp ? l4[13] : 0;
+	return psw_nat_key_fill(k, iph, l4);
 }
 
 static void psw_nat_key_reverse(struct psw_sess_key *r, const struct psw_sess_key *k)
@@ -496,18 +600,167 @@ static struct psw_session *psw_nat_dnat(struct psw_pkt *pkt, struct psw_sess_tab
 	return ERR_PTR(-EADDRINUSE);
 }
 
-static void psw_nat_trace(struct psw_pkt *pkt, const struct psw_session *s,
+static bool psw_nat_icmp_is_error(u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
+	       type == ICMP_REDIRECT || type == ICMP_TIME_EXCEEDED ||
+	       type == ICMP_PARAMETERPROB;
+}
+
+/*
+ * The directional key of the packet an ICMP error quotes at @off: only 8
+ * bytes of its L4 header are sure to be there. False if it cannot be
+ * translated (truncated, a fragment, an ICMP error itself).
+ */
+static bool psw_nat_inner_key(const struct sk_buff *skb, unsigned int off,
+			      struct psw_sess_key *k)
+{
+	const struct iphdr *iph;
+	struct iphdr _iph;
+	const u8 *l4;
+	u8 _l4[8];
+
+	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
+	if (!iph || iph->ihl < 5 || iph->frag_off & htons(IP_OFFSET))
+		return false;
+	l4 = skb_header_pointer(skb, off + iph->ihl * 4, 8, _l4);
+	return l4 && psw_nat_key_fill(k, iph, l4);
+}
+
+/*
+ * Rewrite the packet an ICMP error quotes, at @off, to @to. Its L4
+ * checksum is updated when the quote holds it; the error's own checksum
+ * is recomputed afterwards.
+ */
+static void psw_nat_rewrite_inner(struct sk_buff *skb, unsigned int off,
+				  const struct psw_sess_key *to)
+{
+	struct iphdr *iph = (struct iphdr *)(skb->data + off);
+	unsigned int l4off = off + iph->ihl * 4;
+	u8 *l4 = skb->data + l4off;
+	__sum16 *check = NULL;
+	__be16 *ports = (__be16 *)l4;
+	__be32 *addr[2] = { &iph->saddr, &iph->daddr };
+	int i;
+
+	if (iph->protocol == IPPROTO_UDP && ((struct udphdr *)l4)->check)
+		check = &((struct udphdr *)l4)->check;
+	else if (iph->protocol == IPPROTO_TCP && skb_headlen(skb) >= l4off + sizeof(struct tcphdr))
+		check = &((struct tcphdr *)l4)->check;
+	else if (iph->protocol == IPPROTO_ICMP)
+		ports = (__be16 *)(l4 + 4);
+	for (i = 0; i < 2; i++) {
+		if (*addr[i] == to->addr[i])
+			continue;
+		if (check)
+			csum_replace4(check, *addr[i], to->addr[i]);
+		csum_replace4(&iph->check, *addr[i], to->addr[i]);
+		*addr[i] = to->addr[i];
+	}
+	for (i = 0; i < (iph->protocol == IPPROTO_ICMP ? 1 : 2); i++) {
+		if (ports[i] == to->port[i])
+			continue;
+		if (check)
+			csum_replace2(check, ports[i], to->port[i]);
+		ports[i] = to->port[i];
+	}
+}
+
+/*
+ * Translate the ICMP error of @skb (its IPv4 header at the network
+ * header): the packet it quotes becomes @inner_to, and the error goes to
+ * the source of @inner_to, from its destination if the quoted packet's
+ * destination sent the error (a router on the way keeps its own address).
+ * Every checksum is right afterwards: the quoted packet's where the quote
+ * holds it, the error's own recomputed over the whole message.
+ */
+VISIBLE_IF_KUNIT int psw_nat_icmp_rewrite(struct sk_buff *skb,
+					  const struct psw_sess_key *inner_to)
+{
+	unsigned int ihl = ip_hdrlen(skb), ioff = ihl + sizeof(struct icmphdr);
+	const struct iphdr *inner;
+	struct iphdr _inner, *iph;
+	struct icmphdr *ih;
+	__be32 quoted_dst;
+
+	inner = skb_header_pointer(skb, ioff, sizeof(_inner), &_inner);
+	if (!inner)
+		return -EINVAL;
+	quoted_dst = inner->daddr;
+	if (skb_ensure_writable(skb, min(skb->len, ioff + inner->ihl * 4 +
+					       (u32)sizeof(struct tcphdr))))
+		return -ENOMEM;
+	psw_nat_rewrite_inner(skb, ioff, inner_to);
+	iph = ip_hdr(skb);
+	if (iph->saddr == quoted_dst && iph->saddr != inner_to->addr[1]) {
+		csum_replace4(&iph->check, iph->saddr, inner_to->addr[1]);
+		iph->saddr = inner_to->addr[1];
+	}
+	if (iph->daddr != inner_to->addr[0]) {
+		csum_replace4(&iph->check, iph->daddr, inner_to->addr[0]);
+		iph->daddr = inner_to->addr[0];
+	}
+	ih = (struct icmphdr *)(skb->data + ihl);
+	ih->checksum = 0;
+	ih->checksum = csum_fold(skb_checksum(skb, ihl, skb->len - ihl, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_nat_icmp_rewrite);
+
+/*
+ * An ICMP error about a NAT session (RFC 5508). The packet it quotes is
+ * one of the session's as translated, going the other way: it becomes
+ * that packet as its sender sent it. Returns the session, NULL if the
+ * error is about none.
+ */
+static struct psw_session *psw_nat_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb,
+					      struct psw_sess_table *t)
+{
+	struct psw_sess_key inner, k, inner_to;
+	struct psw_session *s;
+	u8 tuple;
+
+	if (!psw_nat_inner_key(skb, ip_hdrlen(skb) + sizeof(struct icmphdr), &inner))
+		return NULL;
+	psw_nat_key_reverse(&k, &inner);
+	s = psw_sess_lookup(t, &k, &tuple, pkt->params);
+	if (!s)
+		return NULL;
+	inner_to = tuple ? s->tuple.key : psw_nat_sess(s)->reply.key;
+	psw_acl_nat_prepare(pkt, skb);
+	if (psw_nat_icmp_rewrite(skb, &inner_to))
+		return ERR_PTR(-ENOMEM);
+	psw_trace(pkt, "nat44-in: session %u, ICMP error, inside %s %pI4:%u -> %pI4:%u\n",
+		  psw_nat_sess(s)->id, psw_nat_proto_name(inner.proto), &inner_to.addr[0],
+		  ntohs(inner_to.port[0]), &inner_to.addr[1], ntohs(inner_to.port[1]));
+	return s;
+}
+
+static bool psw_nat_is_icmp_error(const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const u8 *type;
+	u8 _type;
+
+	if (ip_is_fragment(iph))
+		return false;
+	type = skb_header_pointer(skb, ip_hdrlen(skb), 1, &_type);
+	return type && psw_nat_icmp_is_error(*type);
+}
+
+static void psw_nat_trace(struct psw_pkt *pkt, const char *node, const struct psw_session *s,
 			  const struct psw_sess_key *from, const struct psw_sess_key *to)
 {
 	u32 id = container_of(s, struct psw_nat_session, s)->id;
 	const char *proto = psw_nat_proto_name(from->proto);
 
 	if (from->addr[1] != to->addr[1] || from->port[1] != to->port[1])
-		psw_trace(pkt, "nat44-in: session %u, %s %pI4:%u -> %pI4:%u\n", id, proto,
+		psw_trace(pkt, "%s: session %u, %s %pI4:%u -> %pI4:%u\n", node, id, proto,
 			  &from->addr[1], ntohs(from->port[1]), &to->addr[1],
 			  ntohs(to->port[1]));
 	if (from->addr[0] != to->addr[0] || from->port[0] != to->port[0])
-		psw_trace(pkt, "nat44-in: session %u, source %s %pI4:%u -> %pI4:%u\n", id,
+		psw_trace(pkt, "%s: session %u, source %s %pI4:%u -> %pI4:%u\n", node, id,
 			  proto, &from->addr[0], ntohs(from->port[0]), &to->addr[0],
 			  ntohs(to->port[0]));
 }
@@ -526,6 +779,26 @@ static const struct psw_nat_service *psw_nat_service_lookup(struct psw_switch *s
 	return rhashtable_lookup(&sw->nat.services, &sk, psw_nat_svc_params);
 }
 
+/*
+ * A VIP has no service for ICMP, which has no ports: the switch answers
+ * echo requests to it, as IPVS does, so that ping tells whether a VIP is
+ * reachable. True when @skb was such a request (and is consumed).
+ */
+static bool psw_nat_echo_to_vip(struct psw_pkt *pkt, struct sk_buff *skb,
+				const struct psw_sess_key *k)
+{
+	const u8 *type;
+	u8 _type;
+
+	type = skb_header_pointer(skb, ip_hdrlen(skb), 1, &_type);
+	if (!type || *type != ICMP_ECHO || !psw_nat44_is_vip(pkt->sw, k->addr[1]))
+		return false;
+	psw_trace(pkt, "nat44-in: echo request to VIP %pI4, answered\n", &k->addr[1]);
+	psw_count(pkt->sw->counters, PSW_C_NAT_ECHO);
+	psw_icmp_echo_reply(pkt, skb);
+	return true;
+}
+
 bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb)
 {
 	struct psw_sess_table *t = &pkt->sw->sessions[PSW_SESSION_NAT44];
@@ -536,12 +809,27 @@ bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb)
 
 	if (!atomic_read(&t->count) && !READ_ONCE(pkt->sw->nat.nservices))
 		goto none;
-	if (!psw_nat_key(skb, &k, &tcp_flags))
+	if (!psw_nat_key(skb, &k, &tcp_flags)) {
+		if (ip_hdr(skb)->protocol == IPPROTO_ICMP && psw_nat_is_icmp_error(skb)) {
+			s = psw_nat_icmp_error(pkt, skb, t);
+			if (IS_ERR(s)) {
+				psw_drop(pkt, skb, PSW_C_IN_NOMEM);
+				return false;
+			}
+			if (s) {
+				pkt->nat_sess = s;
+				psw_count(pkt->sw->counters, PSW_C_NAT_IN);
+				return true;
+			}
+		}
 		goto none;
+	}
 	s = psw_sess_lookup(t, &k, &tuple, pkt->params);
 	if (s) {
 		psw_sess_update(t, s, tuple, tcp_flags);
 	} else {
+		if (k.proto == IPPROTO_ICMP && psw_nat_echo_to_vip(pkt, skb, &k))
+			return false;
 		svc = psw_nat_service_lookup(pkt->sw, &k);
 		if (!svc)
 			goto none;
@@ -558,6 +846,13 @@ bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb)
 		tuple = 0;
 		psw_count(pkt->sw->counters, PSW_C_NAT_SESS_NEW);
 	}
+	pkt->nat_sess = s;
+	if (!tuple && (psw_nat_sess(s)->nat_flags & PSW_NAT_F_SNAT)) {
+		pkt->nat_snat = true;
+		psw_trace(pkt, "nat44-in: session %u, source translated at nat44-out\n",
+			  psw_nat_sess(s)->id);
+		return true;
+	}
 	psw_nat_key_reverse(&to, tuple ? &s->tuple.key : &psw_nat_sess(s)->reply.key);
 	psw_acl_nat_prepare(pkt, skb);
 	if (psw_nat_rewrite(skb, skb_network_offset(skb), &to)) {
@@ -565,7 +860,7 @@ bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb)
 		return false;
 	}
 	psw_count(pkt->sw->counters, PSW_C_NAT_IN);
-	psw_nat_trace(pkt, s, &k, &to);
+	psw_nat_trace(pkt, "nat44-in", s, &k, &to);
 	return true;
 
 none:
@@ -573,7 +868,106 @@ none:
 	return true;
 }
 
+#define PSW_NAT_SNAT_TRIES 16
+
+/*
+ * A session for a new connection @k from port @in leaving by port @out,
+ * which has pool @pool; see the top of the file. Under rcu_read_lock().
+ */
+VISIBLE_IF_KUNIT struct psw_session *
+psw_nat_snat(struct psw_sess_table *t, const struct psw_params *p,
+	     const struct psw_nat_pool *pool, const struct psw_sess_key *k,
+	     u8 tcp_flags, u16 in, u16 out)
+{
+	u32 n = pool->last - pool->first + 1;
+	struct psw_nat_session *ns;
+	struct psw_sess_key rk;
+	struct psw_session *s;
+	int tries, ret;
+	u8 tuple;
+
+	memset(&rk, 0, sizeof(rk));
+	rk.proto = k->proto;
+	rk.addr[0] = k->addr[1];
+	rk.port[0] = k->port[1];
+	rk.addr[1] = htonl(pool->first + jhash_1word((__force u32)k->addr[0], 0) % n);
+	rk.port[1] = k->port[0];
+	for (tries = 0; tries < PSW_NAT_SNAT_TRIES; tries++) {
+		if (tries) {
+			rk.port[1] = htons(1024 + get_random_u32_below(65536 - 1024));
+			if (k->proto == IPPROTO_ICMP)
+				rk.port[0] = rk.port[1];
+		}
+		/* Taken by a live session: no need to try the insert. */
+		if (psw_sess_lookup(t, &rk, NULL, p))
+			continue;
+		s = psw_sess_alloc(t, p);
+		if (IS_ERR(s))
+			return s;
+		ns = psw_nat_sess(s);
+		s->tuple.key = *k;
+		s->ntuples = 2;
+		s->state = psw_sess_first_state(k->proto);
+		s->tcp_seen[0] = tcp_flags;
+		s->port = in;
+		ns->reply.key = rk;
+		ns->nat_flags = PSW_NAT_F_SNAT;
+		ns->snat_port = out;
+		ret = psw_sess_add(t, s, p);
+		if (!ret)
+			return s;
+		if (ret == -EEXIST) {
+			s = psw_sess_lookup(t, k, &tuple, p);
+			return s ?: ERR_PTR(-EEXIST);
+		}
+		if (ret != -EADDRINUSE)
+			return ERR_PTR(ret);
+	}
+	return ERR_PTR(-EADDRINUSE);
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_nat_snat);
+
+/*
+ * Dynamic SNAT for what leaves by a port with a pool: the packets of the
+ * initiators of SNAT sessions, and new connections that no other NAT
+ * session took.
+ */
 bool psw_nat44_out(struct psw_pkt *pkt, struct sk_buff *skb)
 {
+	struct psw_sess_table *t = &pkt->sw->sessions[PSW_SESSION_NAT44];
+	const struct psw_nat_pool *pool;
+	struct psw_sess_key k, to;
+	struct psw_session *s;
+	u8 tcp_flags;
+
+	if (likely(!pkt->nat_snat)) {
+		if (pkt->nat_sess || !READ_ONCE(pkt->sw->nat.npools))
+			return true;
+		pool = rcu_dereference(pkt->out->snat);
+		if (!pool || !psw_nat_key(skb, &k, &tcp_flags))
+			return true;
+		s = psw_nat_snat(t, pkt->params, pool, &k, tcp_flags, pkt->in->index,
+				 pkt->out->index);
+		if (IS_ERR(s)) {
+			psw_trace(pkt, "nat44-out: cannot create a session: %s\n",
+				  PTR_ERR(s) == -ENOSPC ? "table full" :
+				  PTR_ERR(s) == -ENOMEM ? "out of memory" : "no free port");
+			psw_drop(pkt, skb, PTR_ERR(s) == -ENOSPC ? PSW_C_NAT_OUT_FULL :
+					   PTR_ERR(s) == -ENOMEM ? PSW_C_IN_NOMEM :
+								   PSW_C_NAT_OUT_NOPORT);
+			return false;
+		}
+		psw_count(pkt->sw->counters, PSW_C_NAT_OUT_NEW);
+	} else {
+		s = pkt->nat_sess;
+		k = s->tuple.key;
+	}
+	psw_nat_key_reverse(&to, &psw_nat_sess(s)->reply.key);
+	if (psw_nat_rewrite(skb, skb_network_offset(skb), &to)) {
+		psw_drop(pkt, skb, PSW_C_IN_NOMEM);
+		return false;
+	}
+	psw_count(pkt->sw->counters, PSW_C_NAT_OUT);
+	psw_nat_trace(pkt, "nat44-out", s, &k, &to);
 	return true;
 }

@@ -112,6 +112,12 @@ static const struct nla_policy psw_service_policy[PSW_SVC_A_MAX + 1] = {
 	[PSW_SVC_A_BACKEND]	= NLA_POLICY_NESTED(psw_backend_policy),
 };
 
+static const struct nla_policy psw_snat_policy[PSW_SNAT_A_MAX + 1] = {
+	[PSW_SNAT_A_PORT]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[PSW_SNAT_A_FIRST]	= { .type = NLA_BE32 },
+	[PSW_SNAT_A_LAST]	= { .type = NLA_BE32 },
+};
+
 static const struct nla_policy psw_route_policy[PSW_ROUTE_A_MAX + 1] = {
 	[PSW_ROUTE_A_DST]	= { .type = NLA_BE32 },
 	[PSW_ROUTE_A_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 32),
@@ -158,6 +164,7 @@ static const struct nla_policy psw_policy[PSW_A_MAX + 1] = {
 	[PSW_A_NAT44_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &psw_max_sessions_range),
 	[PSW_A_NAT44_LOOPBACK]	= { .type = NLA_BE32 },
 	[PSW_A_SERVICE]		= NLA_POLICY_NESTED(psw_service_policy),
+	[PSW_A_SNAT]		= NLA_POLICY_NESTED(psw_snat_policy),
 };
 
 static struct genl_family psw_genl_family;
@@ -548,6 +555,7 @@ static int psw_nl_parse_nest(struct genl_info *info, int attr, int max,
 		[PSW_A_NEIGH] = KBUILD_MODNAME ": PSW_A_NEIGH required",
 		[PSW_A_ACL] = KBUILD_MODNAME ": PSW_A_ACL required",
 		[PSW_A_SERVICE] = KBUILD_MODNAME ": PSW_A_SERVICE required",
+		[PSW_A_SNAT] = KBUILD_MODNAME ": PSW_A_SNAT required",
 	};
 
 	if (!info->attrs[attr]) {
@@ -1588,6 +1596,92 @@ out:
 	return ret;
 }
 
+/* ---- SNAT pools ---- */
+
+static int psw_nl_snat_doit(struct genl_info *info, bool add)
+{
+	struct nlattr *tb[PSW_SNAT_A_MAX + 1], *nest = info->attrs[PSW_A_SNAT];
+	struct psw_switch *sw;
+	struct psw_port *port;
+	u32 first = 0, last = 0;
+	int ret;
+
+	ret = psw_nl_parse_nest(info, PSW_A_SNAT, PSW_SNAT_A_MAX, psw_snat_policy, tb);
+	if (ret)
+		return ret;
+	if (PSW_NL_REQUIRE(info, tb, nest, PSW_SNAT_A_PORT, "PSW_SNAT_A_PORT"))
+		return -EINVAL;
+	if (add) {
+		if (PSW_NL_REQUIRE(info, tb, nest, PSW_SNAT_A_FIRST, "PSW_SNAT_A_FIRST"))
+			return -EINVAL;
+		first = ntohl(nla_get_in_addr(tb[PSW_SNAT_A_FIRST]));
+		last = tb[PSW_SNAT_A_LAST] ? ntohl(nla_get_in_addr(tb[PSW_SNAT_A_LAST])) : first;
+		if (!psw_unicast_addr(htonl(first)) || !psw_unicast_addr(htonl(last))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nest,
+					    "SNAT pool addresses must be unicast IPv4 addresses");
+			return -EINVAL;
+		}
+		if (first > last || last - first >= PSW_NAT_MAX_POOL) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nest,
+					    "SNAT pool is FIRST to LAST, at most PSW_NAT_MAX_POOL addresses");
+			return -EINVAL;
+		}
+	}
+	sw = psw_nl_lock_switch(info);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
+	port = psw_nl_port(sw, info, tb[PSW_SNAT_A_PORT]);
+	if (IS_ERR(port))
+		ret = PTR_ERR(port);
+	else if (add)
+		ret = psw_nat_snat_set(sw, port, first, last, info->extack);
+	else
+		ret = psw_nat_snat_del(sw, port, info->extack);
+	if (!ret)
+		WRITE_ONCE(sw->gen, sw->gen + 1);
+	else
+		NL_SET_BAD_ATTR(info->extack, nest);
+	psw_nl_unlock_switch(sw);
+	return ret;
+}
+
+static int psw_nl_new_snat_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return psw_nl_snat_doit(info, true);
+}
+
+static int psw_nl_del_snat_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return psw_nl_snat_doit(info, false);
+}
+
+static int psw_nl_fill_snat_idx(struct sk_buff *skb, struct psw_switch *sw, long idx)
+{
+	const struct psw_nat_pool *pool;
+	struct psw_port *port;
+	struct nlattr *nest;
+
+	if (idx >= PSW_MAX_PORTS)
+		return -ERANGE;
+	port = psw_port_get(sw, idx);
+	pool = port ? rcu_dereference(port->snat) : NULL;
+	if (!pool)
+		return -ENOENT;
+	nest = nla_nest_start(skb, PSW_A_SNAT);
+	if (!nest ||
+	    nla_put_u32(skb, PSW_SNAT_A_PORT, port->dev->ifindex) ||
+	    nla_put_in_addr(skb, PSW_SNAT_A_FIRST, htonl(pool->first)) ||
+	    nla_put_in_addr(skb, PSW_SNAT_A_LAST, htonl(pool->last)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int psw_nl_get_snat_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return psw_nl_dump_each(skb, cb, PSW_CMD_GET_SNAT, psw_nl_fill_snat_idx);
+}
+
 /* ---- sessions ---- */
 
 /* A session as the dump shows it, copied while its CPU list is locked. */
@@ -1881,6 +1975,17 @@ static const struct genl_small_ops psw_genl_ops[] = {
 	}, {
 		.cmd = PSW_CMD_GET_SERVICE,
 		.dumpit = psw_nl_get_service_dumpit,
+	}, {
+		.cmd = PSW_CMD_NEW_SNAT,
+		.doit = psw_nl_new_snat_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_DEL_SNAT,
+		.doit = psw_nl_del_snat_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PSW_CMD_GET_SNAT,
+		.dumpit = psw_nl_get_snat_dumpit,
 	},
 };
 

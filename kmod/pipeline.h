@@ -35,6 +35,9 @@ struct psw_pkt {
 	bool sess_key_ok;
 	bool sess_icmp_err;
 	bool reflect;			/* a rule asked for a session */
+	/* NAT: the session nat44-in found, or made; SNAT left to nat44-out. */
+	struct psw_session *nat_sess;
+	bool nat_snat;
 };
 
 #define psw_trace(pkt, fmt, ...)					\

@@ -255,6 +255,7 @@ void psw_port_del(struct psw_port *port)
 
 	RCU_INIT_POINTER(sw->ports[port->index], NULL);
 	psw_acl_port_unbind(sw, port);
+	psw_nat44_port_unbind(sw, port);
 	if (port->type != PSW_PORT_HOST) {
 		netdev_rx_handler_unregister(dev);
 		dev_set_promiscuity(dev, -1);

@@ -39,6 +39,8 @@ struct psw_port {
 	bool mac_known;
 	/* ACLs bound, by enum psw_acl_dir; written under the switch's lock. */
 	struct psw_acl_cls __rcu *acl[2];
+	/* Dynamic SNAT for packets leaving by it; under the switch's lock. */
+	struct psw_nat_pool __rcu *snat;
 	struct psw_port_stats __percpu *stats;
 	struct rcu_head rcu;
 };

@@ -75,7 +75,8 @@ struct psw_nat_session {
 	struct psw_sess_tuple reply;
 	u32 id;				/* for traces and dumps */
 	u32 hold;			/* PSW_SESS_HOLD: timeout in seconds */
-	u32 nat_flags;			/* PSW_NAT_F_* (nat44.h) */
+	u16 nat_flags;			/* PSW_NAT_F_* (nat44.h) */
+	u16 snat_port;			/* PSW_NAT_F_SNAT: the pool's port */
 };
 
 static inline struct psw_nat_session *psw_nat_sess(struct psw_session *s)

@@ -83,7 +83,8 @@ int psw_switch_set_params(struct psw_switch *sw, const struct psw_params *p);
 /* ACLs and NAT need ports: fragments are reassembled for them. */
 static inline bool psw_switch_needs_ports(const struct psw_switch *sw)
 {
-	return READ_ONCE(sw->acl_nbound) || READ_ONCE(sw->nat.nservices);
+	return READ_ONCE(sw->acl_nbound) || READ_ONCE(sw->nat.nservices) ||
+	       READ_ONCE(sw->nat.npools);
 }
 
 static inline struct psw_port *psw_port_get(struct psw_switch *sw, u32 index)

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NAT44: weighted backend selection, and header rewrites whose
- * incremental checksum updates must equal a full recomputation.
+ * NAT44: weighted backend selection, and header rewrites (of packets and
+ * of the packets ICMP errors quote) whose incremental checksum updates
+ * must equal a full recomputation.
  */
 #include "kmod/nat44.h"
 #include "kmod/session.h"
+#include "kmod/switch.h"
 
 #include <kunit/test.h>
 #include <linux/icmp.h>
@@ -14,6 +16,7 @@
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/tcp.h>
 
 static struct psw_nat_service *service(struct kunit *test, const u32 *weights, u32 n)
 {
@@ -256,12 +259,194 @@ static void psw_test_nat_rewrite_partial(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, psw_nat_rewrite(skb, 0, &to), 0);
 		check_rewritten(test, skb, &to);
 		KUNIT_EXPECT_EQ(test, *l4_check_field(skb),
-				~csum_tcpudp_magic(to.addr[0], to.addr[1], len, protos[i], 0));
+				(__sum16)~csum_tcpudp_magic(to.addr[0], to.addr[1], len,
+							    protos[i], 0));
 		/* Finishing the checksum as the device would gives a valid packet. */
 		KUNIT_EXPECT_EQ(test, skb_checksum_help(skb), 0);
 		KUNIT_EXPECT_EQ(test, l4_csum(skb), 0);
 		kfree_skb(skb);
 	}
+}
+
+/*
+ * The port unreachable a backend (10.1.1.6) sends a client (10.1.1.5)
+ * about the datagram the client sent the VIP (10.96.0.10:53) as DNAT made
+ * it (to 10.1.1.6:8080), quoting it whole; @from: the error's source.
+ */
+static struct sk_buff *port_unreachable(struct kunit *test, __be32 from)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	struct iphdr *iph, *in;
+	struct icmphdr *ih;
+	struct udphdr *uh;
+	u8 *pay;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	ih = skb_put_zero(skb, sizeof(*ih));
+	in = skb_put_zero(skb, sizeof(*in));
+	uh = skb_put_zero(skb, sizeof(*uh));
+	pay = skb_put(skb, 12);
+	memcpy(pay, "what is it?\n", 12);
+	in->version = 4;
+	in->ihl = 5;
+	in->tot_len = htons(sizeof(*in) + sizeof(*uh) + 12);
+	in->ttl = 63;
+	in->protocol = IPPROTO_UDP;
+	in->saddr = htonl(0x0a010105);
+	in->daddr = htonl(0x0a010106);
+	ip_send_check(in);
+	uh->source = htons(40000);
+	uh->dest = htons(8080);
+	uh->len = htons(sizeof(*uh) + 12);
+	uh->check = csum_tcpudp_magic(in->saddr, in->daddr, sizeof(*uh) + 12, IPPROTO_UDP,
+				      csum_partial(uh, sizeof(*uh) + 12, 0));
+	ih->type = ICMP_DEST_UNREACH;
+	ih->code = ICMP_PORT_UNREACH;
+	ih->checksum = csum_fold(csum_partial(ih, skb->len - sizeof(*iph), 0));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(skb->len);
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_ICMP;
+	iph->saddr = from;
+	iph->daddr = in->saddr;
+	ip_send_check(iph);
+	skb->ip_summed = CHECKSUM_NONE;
+	return skb;
+}
+
+static void check_icmp_translated(struct kunit *test, struct sk_buff *skb,
+				  const struct psw_sess_key *to, __be32 from)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct iphdr *in = (const void *)(skb->data + sizeof(*iph) + sizeof(struct icmphdr));
+	const struct udphdr *uh = (const void *)(in + 1);
+	unsigned int ulen = ntohs(uh->len);
+
+	KUNIT_EXPECT_EQ(test, iph->saddr, from);
+	KUNIT_EXPECT_EQ(test, iph->daddr, htonl(0x0a010105));
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(iph, iph->ihl), 0);
+	KUNIT_EXPECT_EQ(test, csum_fold(skb_checksum(skb, sizeof(*iph), skb->len - sizeof(*iph), 0)), 0);
+	KUNIT_EXPECT_EQ(test, in->saddr, to->addr[0]);
+	KUNIT_EXPECT_EQ(test, in->daddr, to->addr[1]);
+	KUNIT_EXPECT_EQ(test, uh->source, to->port[0]);
+	KUNIT_EXPECT_EQ(test, uh->dest, to->port[1]);
+	KUNIT_EXPECT_EQ(test, ip_fast_csum(in, in->ihl), 0);
+	/* The quoted datagram's own checksum, recomputed from scratch. */
+	KUNIT_EXPECT_EQ(test, csum_tcpudp_magic(in->saddr, in->daddr, ulen, IPPROTO_UDP,
+						csum_partial(uh, ulen, 0)), 0);
+}
+
+/* RFC 5508: the client must see its own datagram, to the VIP, inside. */
+static void psw_test_nat_icmp_inner(struct kunit *test)
+{
+	struct psw_sess_key to = {
+		.addr = { htonl(0x0a010105), htonl(0x0a60000a) },
+		.port = { htons(40000), htons(53) },
+		.proto = IPPROTO_UDP,
+	};
+	struct sk_buff *skb;
+
+	/* From the backend itself: the error comes from the VIP. */
+	skb = port_unreachable(test, htonl(0x0a010106));
+	KUNIT_ASSERT_EQ(test, psw_nat_icmp_rewrite(skb, &to), 0);
+	check_icmp_translated(test, skb, &to, to.addr[1]);
+	kfree_skb(skb);
+	/* From a router on the way: its address stays. */
+	skb = port_unreachable(test, htonl(0x0a0000fe));
+	KUNIT_ASSERT_EQ(test, psw_nat_icmp_rewrite(skb, &to), 0);
+	check_icmp_translated(test, skb, &to, htonl(0x0a0000fe));
+	kfree_skb(skb);
+}
+
+struct snat_ctx {
+	struct psw_params __rcu *params;
+	struct psw_sess_table t;
+};
+
+static void snat_key(struct psw_sess_key *k, u32 src, u16 sport, u8 proto)
+{
+	memset(k, 0, sizeof(*k));
+	k->addr[0] = htonl(src);
+	k->addr[1] = htonl(0xc0a86402);		/* 192.168.100.2 */
+	k->port[0] = htons(sport);
+	k->port[1] = htons(proto == IPPROTO_ICMP ? sport : 8080);
+	k->proto = proto;
+}
+
+/*
+ * Port allocation: 300 connections from 30 pods, all from source port
+ * 20000, through a pool of 4 addresses. Each pod keeps one pool address;
+ * the first connection on each address keeps port 20000; no two reply
+ * keys are the same; the same connection again gets its own session.
+ */
+static void psw_test_nat_snat_ports(struct kunit *test)
+{
+	struct snat_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct psw_nat_pool pool = { .first = 0xc0a8640a, .last = 0xc0a8640d };
+	struct psw_nat_session *ns;
+	struct psw_session *s, **all;
+	struct psw_sess_key k;
+	const struct psw_params *p;
+	u32 i, j, kept = 0, pod_addr[30] = {};
+	struct psw_params *pw;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	all = kunit_kcalloc(test, 300, sizeof(*all), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, all);
+	pw = psw_params_default(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pw);
+	RCU_INIT_POINTER(c->params, pw);
+	p = pw;
+	KUNIT_ASSERT_EQ(test, psw_sess_table_init(&c->t, PSW_SESSION_NAT44, &c->params), 0);
+
+	rcu_read_lock();
+	for (i = 0; i < 300; i++) {
+		/* Pod i % 30, its (i / 30)th connection: distinct destinations... */
+		snat_key(&k, 0x0a010100 + i % 30, 20000, IPPROTO_TCP);
+		k.port[1] = htons(8080 + i / 30);
+		s = psw_nat_snat(&c->t, p, &pool, &k, TCPHDR_SYN, 1, 2);
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(s), "connection %u: %ld", i, PTR_ERR(s));
+		all[i] = s;
+		ns = psw_nat_sess(s);
+		KUNIT_EXPECT_TRUE(test, ns->nat_flags & PSW_NAT_F_SNAT);
+		KUNIT_EXPECT_GE(test, ntohl(ns->reply.key.addr[1]), pool.first);
+		KUNIT_EXPECT_LE(test, ntohl(ns->reply.key.addr[1]), pool.last);
+		if (!pod_addr[i % 30])
+			pod_addr[i % 30] = ntohl(ns->reply.key.addr[1]);
+		KUNIT_EXPECT_EQ(test, ntohl(ns->reply.key.addr[1]), pod_addr[i % 30]);
+		kept += ns->reply.key.port[1] == htons(20000);
+		/* ...and the same connection again finds its session. */
+		KUNIT_EXPECT_PTR_EQ(test, psw_nat_snat(&c->t, p, &pool, &k, 0, 1, 2), s);
+	}
+	rcu_read_unlock();
+	for (i = 0; i < 300; i++)
+		for (j = i + 1; j < 300; j++)
+			KUNIT_EXPECT_NE(test, memcmp(&psw_nat_sess(all[i])->reply.key,
+						     &psw_nat_sess(all[j])->reply.key,
+						     PSW_SESS_KEY_LEN), 0);
+	/* One connection per (pool address, destination) keeps port 20000. */
+	KUNIT_EXPECT_GE(test, kept, 10u);
+	KUNIT_EXPECT_LE(test, kept, 40u);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 300);
+
+	/* ICMP echo: the id is the port, on both sides of the reply key. */
+	rcu_read_lock();
+	snat_key(&k, 0x0a010101, 77, IPPROTO_ICMP);
+	s = psw_nat_snat(&c->t, p, &pool, &k, 0, 1, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	ns = psw_nat_sess(s);
+	KUNIT_EXPECT_EQ(test, ns->reply.key.port[0], ns->reply.key.port[1]);
+	snat_key(&k, 0x0a010102, 77, IPPROTO_ICMP);
+	s = psw_nat_snat(&c->t, p, &pool, &k, 0, 1, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	KUNIT_EXPECT_EQ(test, psw_nat_sess(s)->reply.key.port[0], psw_nat_sess(s)->reply.key.port[1]);
+	rcu_read_unlock();
+
+	psw_sess_table_destroy(&c->t);
+	kfree(pw);
 }
 
 static void psw_test_nat_session_size(struct kunit *test)
@@ -276,6 +461,8 @@ static struct kunit_case psw_nat44_cases[] = {
 	KUNIT_CASE(psw_test_nat_rewrite_full),
 	KUNIT_CASE(psw_test_nat_rewrite_udp_zero),
 	KUNIT_CASE(psw_test_nat_rewrite_partial),
+	KUNIT_CASE(psw_test_nat_icmp_inner),
+	KUNIT_CASE(psw_test_nat_snat_ports),
 	KUNIT_CASE(psw_test_nat_session_size),
 	{}
 };

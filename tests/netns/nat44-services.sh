@@ -31,6 +31,7 @@ nat44 service add psw0 tcp 10.96.0.30:80 backend 10.1.1.6:8080 backend 10.1.1.7:
 nat44 service add psw0 udp 10.96.0.10:9000 backend 10.1.1.6:9000
 nat44 service add psw0 tcp 10.96.0.10:9000 backend 10.1.1.6:9000
 nat44 service add psw0 tcp 10.96.0.10:5201 backend 10.1.1.6:5201
+nat44 service add psw0 udp 10.96.0.10:5353 backend 10.1.1.6:7777
 B
 expect "services added" "$PSWCTL" -b /tmp/svc.batch
 show=$("$PSWCTL" show psw0 nat44)
@@ -70,6 +71,25 @@ who=$(inC $NSTOOL udp-who 10.96.0.10 53 40) || fail "UDP to the VIP: $who"
 echo "$who" | grep -q "^podA " && echo "$who" | grep -q "^podB " ||
 	fail "UDP spread over both backends: $who"
 pass "pod -> VIP UDP: 40 answers from 10.96.0.10:53, both backends used"
+
+# A closed backend port: podA's port unreachable reaches the client with
+# the client's own datagram to the VIP inside (RFC 5508), so its connected
+# UDP socket sees "connection refused".
+expect "trace armed" "$PSWCTL" trace psw0 add 4
+expect_fail "UDP to a closed backend port: connection refused" "ConnectionRefused" \
+	inC $NSTOOL udp-try 10.96.0.10 5353 3
+"$PSWCTL" trace psw0 show | grep -Eq "^nat44-in: session [0-9]+, ICMP error, inside udp 10.1.1.5:[0-9]+ -> 10.96.0.10:5353$" ||
+	fail "trace shows the ICMP error translated: $("$PSWCTL" trace psw0 show)"
+pass "trace: the ICMP error's inside translated back to the VIP"
+"$PSWCTL" trace psw0 clear
+
+# ICMP has no ports, so no service: the switch answers pings to a VIP.
+expect "pod pings a VIP" inC ping -c 2 -W 3 10.96.0.10
+expect "host pings a VIP" ping -c 2 -W 3 10.96.0.30
+"$PSWCTL" show psw0 errors | grep -Eq "^ *4 +nat44-in +echo requests to VIPs answered" ||
+	fail "echo requests counted: $("$PSWCTL" show psw0 errors | grep nat44)"
+pass "nat44-in answered the 4 echo requests"
+expect_fail "no answer for an address that is no VIP" "100% packet loss" inC ping -c 1 -W 2 10.96.0.99
 
 # The host reaches the VIP through psw0.
 who=$($NSTOOL tcp-who 10.96.0.10 80 20) || fail "host -> VIP: $who"
@@ -127,6 +147,35 @@ pass "deleting a service deletes its sessions"
 # Datagrams larger than the MTU through the VIP arrive whole, both ways.
 expect "4000-byte UDP through the VIP" inC $NSTOOL udp-echo 10.96.0.10 9000 4000
 expect "1 MB TCP echoed through the VIP" inC $NSTOOL tcp-echo 10.96.0.10 9000 1000000
+
+# With the reference flow's ACLs: the host's connections reflected on the
+# host port, the pods' ACL checking what reaches them as DNAT made it
+# (backend port 8080 permitted, 9000 not), everything else towards the
+# host denied: replies pass that by the session.
+cat >/tmp/acl.batch <<'B'
+acl set psw0 3 reflect
+acl set psw0 4 permit proto tcp dport 8080, deny
+acl set psw0 5 deny
+acl bind psw0 dev host in 3
+acl bind psw0 dev veth-podA out 4
+acl bind psw0 dev veth-podB out 4
+acl bind psw0 dev host out 5
+B
+expect "reference ACLs" "$PSWCTL" -b /tmp/acl.batch
+who=$($NSTOOL tcp-who 10.96.0.10 80 10) || fail "host -> VIP under ACLs: $who"
+pass "host -> VIP:80 (backends :8080) under the reference ACLs"
+expect_fail "host -> VIP:9000 (backend :9000) denied by the pod's ACL" "timed out" \
+	$NSTOOL tcp-try 10.96.0.10 9000 2
+"$PSWCTL" show psw0 sessions | grep -Eq "^acl tcp 172.30.1.2:[0-9]+ -> 10.1.1.[67]:8080 " ||
+	fail "ACL session keyed as the packet left: $("$PSWCTL" show psw0 sessions | grep '^acl' | head -3)"
+pass "the ACL session holds the connection as acl-out saw it"
+cat >/tmp/acl.batch <<'B'
+acl bind psw0 dev host in
+acl bind psw0 dev veth-podA out
+acl bind psw0 dev veth-podB out
+acl bind psw0 dev host out
+B
+expect "ACLs unbound" "$PSWCTL" -b /tmp/acl.batch
 
 # iperf3 through the VIP, offloads on and off (GSO/CHECKSUM_PARTIAL).
 iperf() {

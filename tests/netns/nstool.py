@@ -168,8 +168,8 @@ def tcp_streams(addr, port, n, seconds, stop=None):
 
 
 def id_server(addr, port, name):
-    """TCP: send "NAME PEER-ADDRESS\n" on accept, then echo. UDP: answer
-    each datagram with the same line."""
+    """TCP: send "NAME PEER-ADDRESS PEER-PORT\n" on accept, then echo.
+    UDP: answer each datagram with the same line."""
     tcp = socket.socket()
     tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     tcp.bind((addr, int(port)))
@@ -179,7 +179,7 @@ def id_server(addr, port, name):
 
     def serve(conn, peer):
         with conn:
-            conn.sendall(f"{name} {peer[0]}\n".encode())
+            conn.sendall(f"{name} {peer[0]} {peer[1]}\n".encode())
             while True:
                 data = conn.recv(65536)
                 if not data:
@@ -189,7 +189,7 @@ def id_server(addr, port, name):
     def udp_loop():
         while True:
             _, peer = udp.recvfrom(65536)
-            udp.sendto(f"{name} {peer[0]}\n".encode(), peer)
+            udp.sendto(f"{name} {peer[0]} {peer[1]}\n".encode(), peer)
 
     threading.Thread(target=udp_loop, daemon=True).start()
     while True:
@@ -213,7 +213,7 @@ def tcp_who(addr, port, n):
     names, peers = {}, set()
     for _ in range(int(n)):
         s = socket.create_connection((addr, int(port)), timeout=10)
-        name, peer = read_line(s)
+        name, peer = read_line(s)[:2]
         s.close()
         names[name] = names.get(name, 0) + 1
         peers.add(peer)
@@ -234,12 +234,57 @@ def udp_who(addr, port, n):
         s.close()
         if src != (addr, int(port)):
             sys.exit(f"udp-who: answer from {src[0]}:{src[1]}, not {addr}:{port}")
-        name, peer = data.decode().split()
+        name, peer = data.decode().split()[:2]
         names[name] = names.get(name, 0) + 1
         peers.add(peer)
     for name in sorted(names):
         print(f"{name} {names[name]}")
     print("peers " + " ".join(sorted(peers)))
+
+
+def tcp_from(addr, port, first, n):
+    """N connections in turn to an id-server, from source ports FIRST,
+    FIRST+1, ...: print the address and port the server saw, one a line."""
+    for i in range(int(n)):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.settimeout(10)
+        s.bind(("0.0.0.0", int(first) + i))
+        s.connect((addr, int(port)))
+        _, peer, pport = read_line(s)
+        s.close()
+        print(f"{peer}:{pport}")
+
+
+def crr_server(addr, port):
+    """One transaction per connection: read a byte, answer it, close."""
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((addr, int(port)))
+    srv.listen(512)
+    while True:
+        conn, _ = srv.accept()
+        try:
+            if conn.recv(1):
+                conn.sendall(b"y")
+        except OSError:
+            pass
+        conn.close()
+
+
+def crr(addr, port, seconds):
+    """Connect, one byte each way, close, for SECONDS (like netperf
+    TCP_CRR): print the transactions per second."""
+    n, start = 0, time.time()
+    end = start + float(seconds)
+    while time.time() < end:
+        s = socket.create_connection((addr, int(port)), timeout=5)
+        s.sendall(b"x")
+        if s.recv(1) != b"y":
+            sys.exit("crr: no answer")
+        s.close()
+        n += 1
+    print(n / (time.time() - start))
 
 
 def tcp_hold(addr, port, n, stop):
@@ -413,6 +458,12 @@ if __name__ == "__main__":
         tcp_who(*args)
     elif cmd == "udp-who":
         udp_who(*args)
+    elif cmd == "crr-server":
+        crr_server(*args)
+    elif cmd == "crr":
+        crr(*args)
+    elif cmd == "tcp-from":
+        tcp_from(*args)
     elif cmd == "tcp-hold":
         tcp_hold(*args)
     elif cmd == "udp-mesh":

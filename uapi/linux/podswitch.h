@@ -225,6 +225,23 @@
  * random in proportion to the weights, or, with affinity, the backend its
  * client address had within that many seconds.
  *
+ * Dynamic SNAT: a port may have a pool of addresses; connections leaving
+ * the switch by it (and translated by no service) get a pool address
+ * (one per source address, by hash) and keep their source port (ICMP
+ * echo: id) unless another connection has it, else get a free one.
+ * PSW_A_SNAT nests:
+ *
+ *    PSW_SNAT_A_PORT: NLA_U32, the port's ifindex
+ *    PSW_SNAT_A_FIRST, PSW_SNAT_A_LAST: NLA_BE32, the pool, unicast, first
+ *                       <= last, at most PSW_NAT_MAX_POOL addresses; LAST
+ *                       defaults to FIRST
+ *
+ * PSW_CMD_NEW_SNAT gives the port its pool, replacing the one it had
+ * (sessions with addresses out of the new pool are deleted);
+ * PSW_CMD_DEL_SNAT (PSW_SNAT_A_PORT) removes it and its sessions;
+ * PSW_CMD_GET_SNAT dumps the pools. The switch answers ARP for a pool's
+ * addresses on its port.
+ *
  * PSW_A_NAT44_LOOPBACK (NLA_BE32, in PSW_CMD_SET_SWITCH and
  * PSW_CMD_GET_SWITCH) is the address a pod reaching its own service is
  * translated from (hairpin); 0.0.0.0, the default, means the switch
@@ -256,6 +273,7 @@
 #define PSW_NAT_MAX_BACKENDS 1024
 #define PSW_NAT_MAX_WEIGHT 65535
 #define PSW_NAT_MAX_AFFINITY 86400
+#define PSW_NAT_MAX_POOL 65536
 
 enum psw_cmd {
 	PSW_CMD_UNSPEC,
@@ -283,6 +301,9 @@ enum psw_cmd {
 	PSW_CMD_NEW_SERVICE,
 	PSW_CMD_DEL_SERVICE,
 	PSW_CMD_GET_SERVICE,
+	PSW_CMD_NEW_SNAT,
+	PSW_CMD_DEL_SNAT,
+	PSW_CMD_GET_SNAT,
 	__PSW_CMD_MAX
 };
 #define PSW_CMD_MAX (__PSW_CMD_MAX - 1)
@@ -318,6 +339,7 @@ enum psw_attr {
 	PSW_A_NAT44_MAX_SESSIONS,
 	PSW_A_NAT44_LOOPBACK,
 	PSW_A_SERVICE,
+	PSW_A_SNAT,
 	__PSW_A_MAX
 };
 #define PSW_A_MAX (__PSW_A_MAX - 1)
@@ -522,5 +544,14 @@ enum psw_backend_attr {
 	__PSW_BACKEND_A_MAX
 };
 #define PSW_BACKEND_A_MAX (__PSW_BACKEND_A_MAX - 1)
+
+enum psw_snat_attr {
+	PSW_SNAT_A_UNSPEC,
+	PSW_SNAT_A_PORT,
+	PSW_SNAT_A_FIRST,
+	PSW_SNAT_A_LAST,
+	__PSW_SNAT_A_MAX
+};
+#define PSW_SNAT_A_MAX (__PSW_SNAT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_PODSWITCH_H */

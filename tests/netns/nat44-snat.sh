@@ -1,0 +1,78 @@
+#!/bin/bash
+# Dynamic SNAT (SPEC section 5) through an uplink to a netns standing in
+# for the outside: 1000 connections from 4 pods all using the same source
+# ports share one pool address without collision, the first of each port
+# keeping it; UDP, ICMP echo and ICMP errors come back translated.
+. "$(dirname "$0")/lib.sh"
+trap psw_cleanup EXIT
+psw_load
+mkswitch psw0
+mkpods psw0 p1=10.1.1.11 p2=10.1.1.12 p3=10.1.1.13 p4=10.1.1.14
+ip netns add outside
+ip link add veth-up type veth peer name eth0 netns outside || fail "uplink veth"
+ip link set veth-up up
+ip -n outside addr add 192.168.100.2/24 dev eth0
+ip -n outside link set eth0 up
+ip -n outside link set lo up
+ip -n outside route add 10.1.0.0/16 dev eth0
+expect "uplink port" "$PSWCTL" port add psw0 dev veth-up uplink
+expect "route to the outside" "$PSWCTL" route add psw0 192.168.100.0/24 dev veth-up
+ip netns exec outside $NSTOOL id-server 192.168.100.2 8080 outside &
+wait_listen outside 8080
+in1() { ip netns exec p1 "$@"; }
+
+# No pool yet: the outside sees the pod's own address.
+who=$(in1 $NSTOOL tcp-who 192.168.100.2 8080 1) || fail "p1 -> outside without SNAT: $who"
+echo "$who" | grep -q "^peers 10.1.1.11$" || fail "no SNAT without a pool: $who"
+pass "no pool: the outside sees 10.1.1.11"
+expect "SNAT pool on the uplink" "$PSWCTL" nat44 snat add psw0 dev veth-up 192.168.100.10
+"$PSWCTL" show psw0 nat44 | grep -q "^snat dev veth-up 192.168.100.10-192.168.100.10$" ||
+	fail "pool listed: $("$PSWCTL" show psw0 nat44)"
+pass "show nat44 lists the pool"
+
+expect "trace armed" "$PSWCTL" trace psw0 add 4
+who=$(in1 $NSTOOL tcp-who 192.168.100.2 8080 3) || fail "p1 -> outside with SNAT: $who"
+echo "$who" | grep -q "^peers 192.168.100.10$" || fail "SNAT to the pool: $who"
+pass "p1 -> outside: translated to 192.168.100.10, replies translated back"
+"$PSWCTL" trace psw0 show | grep -Eq "^nat44-out: session [0-9]+, source tcp 10.1.1.11:[0-9]+ -> 192.168.100.10:[0-9]+$" ||
+	fail "trace shows the SNAT: $("$PSWCTL" trace psw0 show)"
+pass "trace: nat44-out: session S, source tcp pod -> pool"
+"$PSWCTL" trace psw0 clear
+expect "flush" "$PSWCTL" session flush psw0 nat44
+
+# 4 pods x 250 connections, each pod from source ports 20000..20249, at
+# once: one pool address, so three of every four need another port.
+pids=()
+for p in p1 p2 p3 p4; do
+	ip netns exec $p $NSTOOL tcp-from 192.168.100.2 8080 20000 250 >/tmp/snat-$p.out 2>&1 &
+	pids+=($!)
+done
+for pid in "${pids[@]}"; do
+	wait "$pid" || fail "connections: $(tail -3 /tmp/snat-p*.out)"
+done
+cat /tmp/snat-p*.out >/tmp/snat.all
+expect_eq "1000 connections answered" 1000 "$(wc -l </tmp/snat.all)"
+expect_eq "all from the pool address" 1000 "$(grep -c '^192\.168\.100\.10:[0-9]*$' /tmp/snat.all)"
+expect_eq "no two connections shared an address and port" 1000 "$(sort -u /tmp/snat.all | wc -l)"
+kept=$(awk -F: '$2 >= 20000 && $2 < 20250' /tmp/snat.all | sort -u | wc -l)
+expect_eq "every source port 20000..20249 kept by one connection" 250 "$kept"
+n=$("$PSWCTL" session show psw0 nat44 | grep -c "^nat44 [0-9]* tcp 10.1.1.1[1-4]:[0-9]* -> 192.168.100.2:8080 as 192.168.100.10:")
+expect_eq "1000 SNAT sessions listed" 1000 "$n"
+
+# UDP, ICMP echo, and an ICMP error about a translated datagram.
+who=$(in1 $NSTOOL udp-who 192.168.100.2 8080 5) || fail "UDP through SNAT: $who"
+echo "$who" | grep -q "^peers 192.168.100.10$" || fail "UDP translated: $who"
+pass "UDP through SNAT: answers from 192.168.100.2:8080, sent from the pool"
+expect "p1 pings the outside through SNAT" in1 ping -c 2 -W 3 192.168.100.2
+"$PSWCTL" session show psw0 nat44 | grep -Eq "^nat44 [0-9]+ icmp 10.1.1.11:([0-9]+) -> 192.168.100.2:[0-9]+ as 192.168.100.10:[0-9]+ -> 192.168.100.2" ||
+	fail "ICMP echo session: $("$PSWCTL" session show psw0 nat44 | grep icmp)"
+pass "ICMP echo through SNAT, by id"
+expect_fail "UDP to a closed outside port: connection refused" "ConnectionRefused" \
+	in1 $NSTOOL udp-try 192.168.100.2 9999 3
+
+# Removing the pool removes its sessions.
+expect "pool removed" "$PSWCTL" nat44 snat del psw0 dev veth-up
+expect_eq "its sessions are gone" 0 "$("$PSWCTL" session show psw0 nat44 | wc -l)"
+who=$(in1 $NSTOOL tcp-who 192.168.100.2 8080 1) || fail "after the pool: $who"
+echo "$who" | grep -q "^peers 10.1.1.11$" || fail "no SNAT after the pool went: $who"
+pass "no pool, no SNAT"
