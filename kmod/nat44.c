@@ -548,8 +548,11 @@ psw_nat_backend_for(struct psw_pkt *pkt, struct psw_sess_table *t,
  * DNAT a new connection to service @svc: a session whose reply key is
  * (backend -> client). On a hairpin the client is the backend itself,
  * which would answer itself directly: its source becomes the NAT loopback
- * address, with the client's port while no other connection has that
- * reply key, else a random one.
+ * address. The client's port stays while no other session has that reply
+ * key; one may (the same client port to another VIP with the same backend,
+ * whose session lingers after its close): then the source port becomes a
+ * random free one, as conntrack's NAT does, so the backend sees two
+ * connections.
  */
 static struct psw_session *psw_nat_dnat(struct psw_pkt *pkt, struct psw_sess_table *t,
 					const struct psw_nat_service *svc,
@@ -582,10 +585,9 @@ static struct psw_session *psw_nat_dnat(struct psw_pkt *pkt, struct psw_sess_tab
 			ns->nat_flags |= PSW_NAT_F_HAIRPIN;
 			ns->reply.key.addr[1] = pkt->params->nat_loopback ?:
 						pkt->params->address;
-			if (tries)
-				ns->reply.key.port[1] =
-					htons(1024 + get_random_u32_below(65536 - 1024));
 		}
+		if (tries)
+			ns->reply.key.port[1] = htons(1024 + get_random_u32_below(65536 - 1024));
 		ret = psw_sess_add(t, s, pkt->params);
 		if (!ret)
 			return s;
@@ -594,7 +596,7 @@ static struct psw_session *psw_nat_dnat(struct psw_pkt *pkt, struct psw_sess_tab
 			s = psw_sess_lookup(t, k, &tuple, pkt->params);
 			return s ?: ERR_PTR(-EEXIST);
 		}
-		if (ret != -EADDRINUSE || !(ns->nat_flags & PSW_NAT_F_HAIRPIN))
+		if (ret != -EADDRINUSE)
 			return ERR_PTR(ret);
 	}
 	return ERR_PTR(-EADDRINUSE);

@@ -27,6 +27,7 @@ cat >/tmp/svc.batch <<'B'
 nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.6:8080 weight 1 backend 10.1.1.7:8080 weight 3
 nat44 service add psw0 udp 10.96.0.10:53 backend 10.1.1.6:8080 backend 10.1.1.7:8080
 nat44 service add psw0 tcp 10.96.0.20:80 backend 10.1.1.6:8080
+nat44 service add psw0 tcp 10.96.0.21:80 backend 10.1.1.6:8080
 nat44 service add psw0 tcp 10.96.0.30:80 backend 10.1.1.6:8080 backend 10.1.1.7:8080 affinity 60
 nat44 service add psw0 udp 10.96.0.10:9000 backend 10.1.1.6:9000
 nat44 service add psw0 tcp 10.96.0.10:9000 backend 10.1.1.6:9000
@@ -43,7 +44,7 @@ pass "show nat44 lists services, backends, weights, affinity"
 
 # Weights 1:3 over 400 connections: podA expects 100; 65..135 is 4 standard
 # deviations of the binomial either side.
-expect "trace armed" "$PSWCTL" trace psw0 add 4
+expect "trace armed" "$PSWCTL" trace psw0 add 50
 who=$(inC $NSTOOL tcp-who 10.96.0.10 80 400) || fail "pod -> VIP connections: $who"
 a=$(echo "$who" | awk '$1 == "podA" { print $2 }')
 b=$(echo "$who" | awk '$1 == "podB" { print $2 }')
@@ -75,7 +76,7 @@ pass "pod -> VIP UDP: 40 answers from 10.96.0.10:53, both backends used"
 # A closed backend port: podA's port unreachable reaches the client with
 # the client's own datagram to the VIP inside (RFC 5508), so its connected
 # UDP socket sees "connection refused".
-expect "trace armed" "$PSWCTL" trace psw0 add 4
+expect "trace armed" "$PSWCTL" trace psw0 add 50
 expect_fail "UDP to a closed backend port: connection refused" "ConnectionRefused" \
 	inC $NSTOOL udp-try 10.96.0.10 5353 3
 "$PSWCTL" trace psw0 show | grep -Eq "^nat44-in: session [0-9]+, ICMP error, inside udp 10.1.1.5:[0-9]+ -> 10.96.0.10:5353$" ||
@@ -107,6 +108,17 @@ expect "NAT loopback set" "$PSWCTL" nat44 loopback psw0 10.1.255.254
 who=$(inA $NSTOOL tcp-who 10.96.0.20 80 5) || fail "hairpin via loopback: $who"
 expect_eq "hairpin from the NAT loopback address" "podA 5
 peers 10.1.255.254" "$who"
+
+# The same client port to two VIPs with the same backend, the first
+# session still there (closed, transient): the second connection gets
+# another source port rather than the first one's reply key.
+first=$(inC $NSTOOL tcp-from 10.96.0.20 80 30000 1) || fail "first VIP: $first"
+expect_eq "podA sees the client's port" "10.1.1.5:30000" "$first"
+second=$(inC $NSTOOL tcp-from 10.96.0.21 80 30000 1) || fail "second VIP, same client port: $second"
+case $second in
+10.1.1.5:30000 | "") fail "the second connection needs another port: $second" ;;
+esac
+pass "same client port to a second VIP with the same backend: source port translated ($second)"
 
 # Affinity: one client keeps its backend.
 who=$(inC $NSTOOL tcp-who 10.96.0.30 80 30) || fail "affinity: $who"

@@ -30,7 +30,7 @@ expect "SNAT pool on the uplink" "$PSWCTL" nat44 snat add psw0 dev veth-up 192.1
 	fail "pool listed: $("$PSWCTL" show psw0 nat44)"
 pass "show nat44 lists the pool"
 
-expect "trace armed" "$PSWCTL" trace psw0 add 4
+expect "trace armed" "$PSWCTL" trace psw0 add 50
 who=$(in1 $NSTOOL tcp-who 192.168.100.2 8080 3) || fail "p1 -> outside with SNAT: $who"
 echo "$who" | grep -q "^peers 192.168.100.10$" || fail "SNAT to the pool: $who"
 pass "p1 -> outside: translated to 192.168.100.10, replies translated back"
