@@ -126,36 +126,10 @@ static void print_session(const struct sw *sw, const struct nlmsghdr *nlh,
 /* @table: enum psw_session_table, or -1 for all. */
 static int show_table(const char *name, int table)
 {
-	struct psw_msgs msgs = {};
-	struct nlmsghdr *nlh;
-	struct psw_nl *nl;
-	struct sw sw;
-	int ret = -1;
-	size_t i;
+	int n = sw_dump_u8(name, PSW_CMD_GET_SESSION, table >= 0 ? PSW_A_SESSION_TABLE : -1,
+			   table, NULL, print_session, NULL);
 
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	nlh = sw_req(nl, &sw, PSW_CMD_GET_SESSION, NLM_F_DUMP);
-	if (table >= 0)
-		mnl_attr_put_u8(nlh, PSW_A_SESSION_TABLE, table);
-	if (psw_nl_collect(nl, &msgs))
-		goto out;
-	if (json)
-		json_open_array(NULL);
-	for (i = 0; i < msgs.n; i++)
-		print_session(&sw, msgs.v[i], i, NULL);
-	if (json) {
-		json_close_array();
-		json_end();
-	}
-	ret = 0;
-out:
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
-	return ret;
+	return n < 0 ? -1 : 0;
 }
 
 int show_sessions(const char *name)

@@ -146,7 +146,14 @@ struct nlmsghdr *sw_req(struct psw_nl *nl, const struct sw *sw, uint8_t cmd,
 int sw_dump(const char *name, uint8_t cmd, const char *header,
 	    sw_print_fn print, void *arg)
 {
+	return sw_dump_u8(name, cmd, -1, 0, header, print, arg);
+}
+
+int sw_dump_u8(const char *name, uint8_t cmd, int attr, uint8_t val,
+	       const char *header, sw_print_fn print, void *arg)
+{
 	struct psw_msgs msgs = {};
+	struct nlmsghdr *nlh;
 	struct psw_nl *nl;
 	struct sw sw;
 	int ret = -1;
@@ -157,7 +164,9 @@ int sw_dump(const char *name, uint8_t cmd, const char *header,
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	sw_req(nl, &sw, cmd, NLM_F_DUMP);
+	nlh = sw_req(nl, &sw, cmd, NLM_F_DUMP);
+	if (attr >= 0)
+		mnl_attr_put_u8(nlh, attr, val);
 	if (psw_nl_collect(nl, &msgs))
 		goto out;
 	if (json)

@@ -751,6 +751,22 @@ static bool psw_nat_is_icmp_error(const struct sk_buff *skb)
 	return type && psw_nat_icmp_is_error(*type);
 }
 
+enum { PSW_NAT_IN, PSW_NAT_OUT };
+
+/* No session for a new connection (@err): say why, count, drop. */
+static void psw_nat_fail(struct psw_pkt *pkt, struct sk_buff *skb, int node, long err)
+{
+	static const char *const name[] = { "nat44-in", "nat44-out" };
+	static const enum psw_counter full[] = { PSW_C_NAT_SESS_FULL, PSW_C_NAT_OUT_FULL };
+	static const enum psw_counter noport[] = { PSW_C_NAT_NOPORT, PSW_C_NAT_OUT_NOPORT };
+
+	psw_trace(pkt, "%s: cannot create a session: %s\n", name[node],
+		  err == -ENOSPC ? "table full" : err == -ENOMEM ? "out of memory" :
+		  "no free port");
+	psw_drop(pkt, skb, err == -ENOSPC ? full[node] :
+			   err == -ENOMEM ? PSW_C_IN_NOMEM : noport[node]);
+}
+
 static void psw_nat_trace(struct psw_pkt *pkt, const char *node, const struct psw_session *s,
 			  const struct psw_sess_key *from, const struct psw_sess_key *to)
 {
@@ -837,12 +853,7 @@ bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb)
 			goto none;
 		s = psw_nat_dnat(pkt, t, svc, &k, tcp_flags);
 		if (IS_ERR(s)) {
-			psw_trace(pkt, "nat44-in: cannot create a session: %s\n",
-				  PTR_ERR(s) == -ENOSPC ? "table full" :
-				  PTR_ERR(s) == -ENOMEM ? "out of memory" : "no free port");
-			psw_drop(pkt, skb, PTR_ERR(s) == -ENOSPC ? PSW_C_NAT_SESS_FULL :
-					   PTR_ERR(s) == -ENOMEM ? PSW_C_IN_NOMEM :
-								   PSW_C_NAT_NOPORT);
+			psw_nat_fail(pkt, skb, PSW_NAT_IN, PTR_ERR(s));
 			return false;
 		}
 		tuple = 0;
@@ -951,12 +962,7 @@ bool psw_nat44_out(struct psw_pkt *pkt, struct sk_buff *skb)
 		s = psw_nat_snat(t, pkt->params, pool, &k, tcp_flags, pkt->in->index,
 				 pkt->out->index);
 		if (IS_ERR(s)) {
-			psw_trace(pkt, "nat44-out: cannot create a session: %s\n",
-				  PTR_ERR(s) == -ENOSPC ? "table full" :
-				  PTR_ERR(s) == -ENOMEM ? "out of memory" : "no free port");
-			psw_drop(pkt, skb, PTR_ERR(s) == -ENOSPC ? PSW_C_NAT_OUT_FULL :
-					   PTR_ERR(s) == -ENOMEM ? PSW_C_IN_NOMEM :
-								   PSW_C_NAT_OUT_NOPORT);
+			psw_nat_fail(pkt, skb, PSW_NAT_OUT, PTR_ERR(s));
 			return false;
 		}
 		psw_count(pkt->sw->counters, PSW_C_NAT_OUT_NEW);

@@ -15,7 +15,7 @@ ip link set veth-x up
 SET_SWITCH=2 NEW_PORT=3 DEL_PORT=4 NEW_ROUTE=6 TRACE_ADD=12 NEW_ACL=16 BIND_ACL=19
 A_ACL=18 A_ACL_DIR=19 A_ACL_LIST=20 A_TIMEOUTS=23 A_MAX_SESSIONS=24 A_RULE=25
 NEW_SERVICE=22 DEL_SERVICE=23 A_NAT44_TIMEOUTS=26 A_NAT44_MAX_SESSIONS=27 A_NAT44_LOOPBACK=28
-A_SERVICE=29
+A_SERVICE=29 NEW_SNAT=25 DEL_SNAT=26 A_SNAT=30
 genl() { $NSTOOL genl "$@"; }
 lo=$(cat /sys/class/net/lo/ifindex)
 vx=$(cat /sys/class/net/veth-x/ifindex)
@@ -127,6 +127,22 @@ expect_genl "delete a missing service" "no such service" $DEL_SERVICE \
 expect_genl "multicast NAT loopback" "unicast" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_LOOPBACK, ip('239.1.1.1'))]"
 expect_genl "NAT44 timeout 0" "out of range|Invalid" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_TIMEOUTS, [(3, u32(0))])]"
 expect_genl "NAT44 max-sessions 0" "out of range|Invalid" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_MAX_SESSIONS, u32(0))]"
+pod1=$(cat /sys/class/net/veth-pod1/ifindex)
+expect_genl "SNAT nest missing" "PSW_A_SNAT required" $NEW_SNAT '[(2, "psw0")]'
+expect_genl "SNAT without port" "PSW_SNAT_A_PORT required" $NEW_SNAT "[(2, \"psw0\"), ($A_SNAT, [(2, ip('192.0.2.1'))])]"
+expect_genl "SNAT without addresses" "PSW_SNAT_A_FIRST required" $NEW_SNAT "[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1))])]"
+expect_genl "SNAT pool backwards" "at most PSW_NAT_MAX_POOL" $NEW_SNAT \
+	"[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1)), (2, ip('192.0.2.9')), (3, ip('192.0.2.1'))])]"
+expect_genl "SNAT pool of a /8" "at most PSW_NAT_MAX_POOL" $NEW_SNAT \
+	"[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1)), (2, ip('11.0.0.0')), (3, ip('11.255.255.255'))])]"
+expect_genl "multicast SNAT pool" "unicast" $NEW_SNAT \
+	"[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1)), (2, ip('224.0.0.1'))])]"
+expect_genl "SNAT on a foreign device" "not a port of this switch" $NEW_SNAT \
+	"[(2, \"psw0\"), ($A_SNAT, [(1, u32($vx)), (2, ip('192.0.2.1'))])]"
+expect_genl "delete a missing SNAT pool" "no SNAT pool" $DEL_SNAT "[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1))])]"
+expect_fail "pswctl: SNAT pool range" "is not ADDR\[-ADDR\]" \
+	"$PSWCTL" nat44 snat add psw0 dev veth-pod1 192.0.2.1-192.0.2
+expect_fail "pswctl: SNAT without dev" "dev PORT expected" "$PSWCTL" nat44 snat add psw0 veth-pod1 192.0.2.1
 expect_fail "pswctl: service without port" "is not VIP:PORT" \
 	"$PSWCTL" nat44 service add psw0 tcp 10.96.0.10 backend 10.1.1.7:80
 expect_fail "pswctl: service protocol" "tcp or udp" \

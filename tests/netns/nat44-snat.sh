@@ -70,6 +70,29 @@ pass "ICMP echo through SNAT, by id"
 expect_fail "UDP to a closed outside port: connection refused" "ConnectionRefused" \
 	in1 $NSTOOL udp-try 192.168.100.2 9999 3
 
+# The NAT44 table's own settings: a limit of 3 sessions, which UDP flows
+# (never transient) fill; an expired session then makes room.
+expect "NAT44 session settings" "$PSWCTL" set psw0 nat44 timeout udp 60 max-sessions 3
+show=$("$PSWCTL" show psw0)
+echo "$show" | grep -q "nat44 max-sessions 3 timeout tcp-established 7440 tcp-transient 240 udp 60 icmp 60" ||
+	fail "NAT44 settings shown: $show"
+echo "$show" | grep -q "acl max-sessions 500000 timeout tcp-established 86400 tcp-transient 120 udp 600 icmp 60" ||
+	fail "ACL settings unchanged: $show"
+pass "set SWITCH nat44 changes the NAT44 table's settings only"
+expect "flush" "$PSWCTL" session flush psw0 nat44
+expect "3 UDP flows" in1 $NSTOOL udp-who 192.168.100.2 8080 3
+expect_fail "a 4th UDP flow: the table is full" "timed out" in1 $NSTOOL udp-who 192.168.100.2 8080 1
+"$PSWCTL" show psw0 errors | grep -Eq "[1-9][0-9]* +nat44-out +session table full" ||
+	fail "full table counted: $("$PSWCTL" show psw0 errors | grep nat44)"
+pass "nat44-out counts what a full table dropped"
+expect "UDP timeout 1 s" "$PSWCTL" set psw0 nat44 timeout udp 1
+sleep 2
+expect "an expired session makes room" in1 $NSTOOL udp-who 192.168.100.2 8080 1
+n=$("$PSWCTL" session show psw0 nat44 | wc -l)
+[ "$n" -le 3 ] || fail "at most 3 sessions: $n"
+pass "the table holds at most 3 sessions ($n)"
+expect "NAT44 settings back" "$PSWCTL" set psw0 nat44 timeout udp 300 max-sessions 500000
+
 # Removing the pool removes its sessions.
 expect "pool removed" "$PSWCTL" nat44 snat del psw0 dev veth-up
 expect_eq "its sessions are gone" 0 "$("$PSWCTL" session show psw0 nat44 | wc -l)"
