@@ -2,6 +2,7 @@
 #
 #   make                 kmod/podswitch.ko (against KDIR) and ctl/pswctl
 #   make check           the whole test suite, in VMs (see README.md)
+#   make check T=NAME [KERNEL=stock|debug]   one test or KUnit suite
 #   make demo            the reference flow in a throwaway VM
 #   make bench           benchmarks against kernel peers, as ratios (bench/)
 #   make install         module into /lib/modules/KVER/extra, pswctl into PREFIX
@@ -28,7 +29,7 @@ pswctl:
 	$(MAKE) -C ctl
 
 check:
-	tests/check
+	T="$(T)" KERNEL="$(KERNEL)" tests/check
 
 demo:
 	tests/demo

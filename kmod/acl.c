@@ -28,6 +28,7 @@
  */
 
 #include "acl.h"
+#include "compat.h"
 #include "pipeline.h"
 #include "port.h"
 #include "session.h"
@@ -38,7 +39,6 @@
 #include <linux/ip.h>
 #include <linux/jhash.h>
 #include <linux/slab.h>
-#include <asm/unaligned.h>
 #include <linux/inetdevice.h>
 #include <net/ip.h>
 #include <net/tcp.h>

@@ -12,6 +12,7 @@
  */
 
 #include "acl.h"
+#include "compat.h"
 #include "fib.h"
 #include "nat44.h"
 #include "netlink.h"
@@ -394,10 +395,9 @@ out:
 static struct psw_switch *psw_nl_dump_switch(struct sk_buff *skb,
 					     struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct psw_switch *sw;
 
-	sw = psw_switch_find(sock_net(skb->sk), info->attrs, cb->extack);
+	sw = psw_switch_find(sock_net(skb->sk), psw_dump_attrs(cb), cb->extack);
 	if (!IS_ERR(sw))
 		cb->seq = READ_ONCE(sw->gen) + 1;
 	return sw;
@@ -1832,7 +1832,7 @@ static int psw_nl_get_session_done(struct netlink_callback *cb)
 
 static int psw_nl_get_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct nlattr *only = genl_dumpit_info(cb)->attrs[PSW_A_SESSION_TABLE];
+	const struct nlattr *only = psw_dump_attrs(cb)[PSW_A_SESSION_TABLE];
 	struct psw_nl_sess_dump *d = (void *)cb->args[0];
 	struct psw_switch *sw;
 	void *hdr;

@@ -6,6 +6,7 @@
  * through GRO, with the switch MAC as source.
  */
 
+#include "compat.h"
 #include "pipeline.h"
 #include "port.h"
 #include "switch.h"
@@ -59,7 +60,7 @@ static void psw_output_fragments(struct psw_switch *sw, struct psw_port *port,
 	struct psw_frag_ctx *ctx = this_cpu_ptr(&psw_frag_ctx);
 	struct rtable rt = {};
 
-	dst_init(&rt.dst, &psw_dst_ops, NULL, 1, DST_OBSOLETE_NONE, DST_NOCOUNT);
+	psw_dst_init(&rt.dst, &psw_dst_ops);
 	rt.dst.dev = port->dev;
 	ctx->sw = sw;
 	ctx->port = port;

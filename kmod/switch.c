@@ -11,6 +11,7 @@
  */
 
 #include "acl.h"
+#include "compat.h"
 #include "fib.h"
 #include "pipeline.h"
 #include "port.h"
@@ -278,7 +279,8 @@ static void psw_setup(struct net_device *dev)
 	dev->priv_destructor = psw_dev_free;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
 	/* Ports belong to the switch's netns; the switch cannot leave it. */
-	dev->features |= NETIF_F_NETNS_LOCAL | NETIF_F_LLTX | PSW_FEATURES;
+	psw_dev_set_lltx_netns_local(dev);
+	dev->features |= PSW_FEATURES;
 	dev->hw_features |= PSW_FEATURES;
 	dev->hw_enc_features |= PSW_FEATURES;
 	dev->min_mtu = ETH_MIN_MTU;

@@ -7,7 +7,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev pkg-config
 	cpio xz-utils rsync kmod dkms
 	libmnl-dev
-	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping traceroute netcat-openbsd iperf3 nftables ethtool
 	procps python3

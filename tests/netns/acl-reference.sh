@@ -111,6 +111,7 @@ words += ["permit", "proto", "tcp", "dport", "8080"]
 r = subprocess.run([sys.argv[1], "acl", "set", "psw0", "7"] + words, capture_output=True, text=True)
 sys.exit(r.returncode and f"pswctl acl set: {r.stderr[-300:]}")
 PY
+pass "acl set of 10000 rules in one request"
 expect "bind the 10000 rules" "$PSWCTL" acl bind psw0 dev veth-pod1 out 7
 expect "host -> pod:8080 through the last of 10000 rules" $NSTOOL tcp-echo 10.1.1.6 8080 1000
 got=$("$PSWCTL" -j show psw0 acl | python3 -c '

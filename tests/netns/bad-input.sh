@@ -16,7 +16,12 @@ SET_SWITCH=2 NEW_PORT=3 DEL_PORT=4 NEW_ROUTE=6 TRACE_ADD=12 NEW_ACL=16 BIND_ACL=
 A_ACL=18 A_ACL_DIR=19 A_ACL_LIST=20 A_TIMEOUTS=23 A_MAX_SESSIONS=24 A_RULE=25
 NEW_SERVICE=22 DEL_SERVICE=23 A_NAT44_TIMEOUTS=26 A_NAT44_MAX_SESSIONS=27 A_NAT44_LOOPBACK=28
 A_SERVICE=29 NEW_SNAT=25 DEL_SNAT=26 A_SNAT=30
-genl() { $NSTOOL genl "$@"; }
+# One python for every request (a process costs a second in the debug VM).
+coproc GENL { exec $NSTOOL genl-server; }
+genl() {
+	printf '%s\t%s\n' "$1" "$2" >&"${GENL[1]}"
+	IFS= read -r -t 60 genl_out <&"${GENL[0]}" || genl_out="no answer from genl-server"
+}
 lo=$(cat /sys/class/net/lo/ifindex)
 vx=$(cat /sys/class/net/veth-x/ifindex)
 
@@ -34,9 +39,8 @@ before=$(state)
 
 # expect_genl DESCRIPTION PATTERN CMD ATTRS
 expect_genl() {
-	local out
-	out=$(genl "$3" "$4")
-	echo "$out" | grep -Eq -- "^ERR .*$2" || fail "$1: got '$out'"
+	genl "$3" "$4"
+	echo "$genl_out" | grep -Eq -- "^ERR .*$2" || fail "$1: got '$genl_out'"
 	pass "$1"
 }
 

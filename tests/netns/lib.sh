@@ -8,50 +8,110 @@ set -u
 : "${PSW_BUILD:?}" "${PSWCTL:?}"
 PSW_KO=$PSW_BUILD/kmod/podswitch.ko
 
-# Each check prints one line; the first failure ends the test.
+# Checks. Each check is one counted result: a line "ok N - WHAT" or
+# "not ok N - WHAT" on stdout and in $PSW_CHECKS (the suite counts them).
+# A failed check does not end the test: the checks after it still run
+# and report. Only bail (setup that later checks depend on) ends it.
+#
+# Three shapes:
+#   expect/expect_fail/expect_eq/check  one self-contained check each;
+#   COND || fail WHAT ... pass WHAT     a group: the first fail reports the
+#                                       group as failed (later fails in it
+#                                       add detail), its pass closes it;
+#   COND || bail WHAT                   fatal: reported, then the test ends.
+psw_nchecks=0 psw_nfailed=0 psw_group_failed=
+: "${PSW_CHECKS:=/dev/null}"
+
+psw_result() {
+	local verdict=$1
+	shift
+	psw_nchecks=$((psw_nchecks + 1))
+	[ "$verdict" = ok ] || psw_nfailed=$((psw_nfailed + 1))
+	echo "$verdict $psw_nchecks - $* (${SECONDS}s)"
+	# One line per check in the counted file: newlines would split it.
+	printf '%s %s\n' "$verdict" "$(printf '%s' "$*" | tr '\n' ' ' | cut -c1-300)" >>"$PSW_CHECKS"
+}
+
 fail() {
-	echo "FAIL: $*"
-	exit 1
+	if [ -n "$psw_group_failed" ]; then
+		echo "# also: $*"
+	else
+		psw_result "not ok" "$*"
+		psw_group_failed=1
+	fi
+	return 0
 }
 
 pass() {
-	echo "ok: $* (${SECONDS}s)"
+	if [ -n "$psw_group_failed" ]; then
+		psw_group_failed=
+		echo "# (group closed: $*)"
+		return 0
+	fi
+	psw_result ok "$*"
 }
 
-# expect DESCRIPTION CMD...: CMD succeeds.
-expect() {
+bail() {
+	[ -n "$psw_group_failed" ] || psw_result "not ok" "$*"
+	echo "Bail out! $*"
+	exit 1
+}
+
+# check DESCRIPTION CMD...: CMD succeeds (its output is shown if not).
+check() {
 	local what=$1 out
 	shift
-	out=$("$@" 2>&1) || fail "$what: '$*' failed: $out"
-	pass "$what"
+	psw_group_failed=
+	if out=$("$@" 2>&1); then
+		psw_result ok "$what"
+	else
+		psw_result "not ok" "$what: '$*' failed: $out"
+	fi
+}
+
+# expect DESCRIPTION CMD...: as check; kept for the tests' vocabulary.
+expect() {
+	check "$@"
 }
 
 # expect_fail DESCRIPTION PATTERN CMD...: CMD fails, saying PATTERN (ERE).
 expect_fail() {
 	local what=$1 pattern=$2 out
 	shift 2
+	psw_group_failed=
 	if out=$("$@" 2>&1); then
-		fail "$what: '$*' succeeded: $out"
+		psw_result "not ok" "$what: '$*' succeeded: $out"
+	elif ! echo "$out" | grep -Eq -- "$pattern"; then
+		psw_result "not ok" "$what: '$*' failed without saying /$pattern/: $out"
+	else
+		psw_result ok "$what"
 	fi
-	echo "$out" | grep -Eq -- "$pattern" ||
-		fail "$what: '$*' failed without saying /$pattern/: $out"
-	pass "$what"
 }
 
 # expect_eq DESCRIPTION WANT GOT
 expect_eq() {
-	[ "$2" = "$3" ] || fail "$1: want '$2', got '$3'"
-	pass "$1"
+	psw_group_failed=
+	if [ "$2" = "$3" ]; then
+		psw_result ok "$1"
+	else
+		psw_result "not ok" "$1: want '$2', got '$3'"
+	fi
+}
+
+# The test's exit status: 1 when any check failed (the suite counts the
+# checks themselves; this only tells a crash from a clean end).
+psw_exit_status() {
+	[ "$psw_nfailed" = 0 ]
 }
 
 psw_load() {
 	lsmod | grep -q '^podswitch ' && return 0
-	insmod "$PSW_KO" || fail "insmod $PSW_KO"
+	insmod "$PSW_KO" || bail "insmod $PSW_KO"
 }
 
 psw_unload() {
 	lsmod | grep -q '^podswitch ' || return 0
-	rmmod podswitch || fail "rmmod podswitch"
+	rmmod podswitch || bail "rmmod podswitch"
 }
 
 # pswctl in netns NS: nspsw NS ARGS...
@@ -95,7 +155,7 @@ psw_clear_topology() {
 
 # mkswitch NAME: a switch, up, with the pod subnet routed into it.
 mkswitch() {
-	ip link add "$1" type podswitch || fail "ip link add $1"
+	ip link add "$1" type podswitch || bail "ip link add $1"
 	ip link set "$1" up
 }
 
@@ -105,7 +165,7 @@ podns() {
 	local ns=$1 addr=$2
 	ip netns add "$ns"
 	ip link add "veth-$ns" type veth peer name eth0 netns "$ns" ||
-		fail "veth for $ns"
+		bail "veth for $ns"
 	ip -n "$ns" addr add "$addr/32" dev eth0
 	ip -n "$ns" link set lo up
 	ip -n "$ns" link set eth0 up
@@ -117,7 +177,7 @@ podns() {
 # mkpod NAME ADDR [SWITCH]: a pod (podns) attached to SWITCH as a pod port.
 mkpod() {
 	podns "$1" "$2"
-	"$PSWCTL" port add "${3:-psw0}" dev "veth-$1" ip "$2" || fail "port add $1"
+	"$PSWCTL" port add "${3:-psw0}" dev "veth-$1" ip "$2" || bail "port add $1"
 }
 
 # mkpods SWITCH NAME=ADDR...: many pods as mkpod makes them, in batches
@@ -131,20 +191,20 @@ mkpods() {
 		echo "link add veth-$ns type veth peer name eth0 netns $ns"
 		echo "link set veth-$ns up"
 	done >/tmp/mkpods.ip
-	ip -batch /tmp/mkpods.ip || fail "mkpods: root netns batch"
+	ip -batch /tmp/mkpods.ip || bail "mkpods: root netns batch"
 	for spec in "$@"; do
 		ns=${spec%%=*} addr=${spec#*=}
 		printf '%s\n' "addr add $addr/32 dev eth0" "link set lo up" "link set eth0 up" \
 			"route add 169.254.1.1 dev eth0" "route add default via 169.254.1.1 dev eth0" |
-			ip -n "$ns" -batch - || fail "mkpods: $ns"
+			ip -n "$ns" -batch - || bail "mkpods: $ns"
 		echo "port add $sw dev veth-$ns ip $addr"
 	done >/tmp/mkpods.psw
-	"$PSWCTL" -b /tmp/mkpods.psw || fail "mkpods: port add"
+	"$PSWCTL" -b /tmp/mkpods.psw || bail "mkpods: port add"
 }
 
 # The host's address in the reference flow, on a dummy interface.
 mkhost() {
-	ip link add hostif type dummy || fail "dummy interface"
+	ip link add hostif type dummy || bail "dummy interface"
 	ip link set hostif up
 	ip addr add 172.30.1.2/24 dev hostif
 }
@@ -155,5 +215,5 @@ NSTOOL="python3 $(dirname "${BASH_SOURCE[0]}")/nstool.py"
 # Wait until a TCP port listens in netns NS.
 wait_listen() {
 	wait_for 60 sh -c "ip netns exec $1 ss -ltnH | grep -q ':$2 '" ||
-		fail "nothing listens on :$2 in $1"
+		bail "nothing listens on :$2 in $1"
 }

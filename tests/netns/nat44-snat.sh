@@ -9,7 +9,7 @@ psw_load
 mkswitch psw0
 mkpods psw0 p1=10.1.1.11 p2=10.1.1.12 p3=10.1.1.13 p4=10.1.1.14
 ip netns add outside
-ip link add veth-up type veth peer name eth0 netns outside || fail "uplink veth"
+ip link add veth-up type veth peer name eth0 netns outside || bail "uplink veth"
 ip link set veth-up up
 ip -n outside addr add 192.168.100.2/24 dev eth0
 ip -n outside link set eth0 up

@@ -7,6 +7,10 @@
   nstool.py udp-mesh PORT NS=ADDR ...        all-pairs UDP reachability
   nstool.py genl CMD ATTRS                   one raw podswitch request;
                                              prints OK or ERR errno message
+  nstool.py genl-server                      the same for each line
+                                             "CMD<TAB>ATTRS" of stdin, one
+                                             answer line each (a process
+                                             costs a second in the debug VM)
 
 Sockets are opened inside network namespaces with setns(2) from one
 process (Python 3.11 has no os.setns: ctypes).
@@ -416,7 +420,7 @@ def genl_request(sock, family, cmd, attrs, seq):
             off += (length + 3) & ~3
 
 
-def genl(cmd, attrs):
+def genl_socket():
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
     sock.setsockopt(270, NETLINK_EXT_ACK, 1)
     sock.bind((0, 0))
@@ -432,8 +436,31 @@ def genl(cmd, attrs):
         pos += (alen + 3) & ~3
     if family is None:
         sys.exit("genl: no podswitch family")
-    err, text = genl_request(sock, family, int(cmd), eval(attrs), 2)
-    print("OK" if err == 0 else f"ERR {os.strerror(err)}: {text}")
+    return sock, family
+
+
+def genl_answer(sock, family, cmd, attrs, seq):
+    err, text = genl_request(sock, family, int(cmd), eval(attrs), seq)
+    return "OK" if err == 0 else f"ERR {os.strerror(err)}: {text}"
+
+
+def genl(cmd, attrs):
+    sock, family = genl_socket()
+    print(genl_answer(sock, family, cmd, attrs, 2))
+
+
+def genl_server():
+    sock, family = genl_socket()
+    seq = 1
+    # readline, not iteration: answer each line as soon as it arrives.
+    while line := sys.stdin.readline():
+        seq += 1
+        cmd, attrs = line.rstrip("\n").split("\t", 1)
+        try:
+            answer = genl_answer(sock, family, cmd, attrs, seq)
+        except Exception as e:  # a bad request line is the test's bug: say so
+            answer = f"BAD REQUEST {e!r}"
+        print(answer.replace("\n", " "), flush=True)
 
 
 if __name__ == "__main__":
@@ -444,6 +471,8 @@ if __name__ == "__main__":
         tcp_echo(*args)
     elif cmd == "genl":
         genl(args[0], args[1])
+    elif cmd == "genl-server":
+        genl_server()
     elif cmd == "udp-echo":
         udp_echo(*args)
     elif cmd == "tcp-try":

@@ -13,7 +13,7 @@ setup() {
 	ip route replace 10.1.0.0/16 dev psw0
 	ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 8080 &
 	wait_listen pod2 8080
-	ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || fail "setup: pod1 cannot reach pod2"
+	ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || bail "setup: pod1 cannot reach pod2"
 	ip netns exec pod1 ping -f -W 1 -w 60 10.1.1.7 >/dev/null 2>&1 &
 	ip netns exec pod1 $NSTOOL tcp-echo 10.1.1.7 8080 200000000 >/dev/null 2>&1 &
 	ping -f -w 60 10.1.1.7 >/dev/null 2>&1 &
