@@ -56,10 +56,10 @@ for i in range(999):
     print(f"    ip daddr 10.9.{i // 250}.{i % 250 + 1} tcp dport {1000 + i % 100} drop")
 print('    iifname "veth-pod3" accept\n  }\n}')
 PY
-nft -f /tmp/fw.nft || fail "nftables peer"
-ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || fail "podswitch path broken"
-ip netns exec pod3 ping -c 1 -W 2 10.2.1.7 >/dev/null || fail "nftables path broken"
-ip netns exec pod4 ping -c 1 -W 2 10.2.1.6 >/dev/null && fail "nftables peer lets pod4 open connections"
+nft -f /tmp/fw.nft || bail "nftables peer"
+ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || bail "podswitch path broken"
+ip netns exec pod3 ping -c 1 -W 2 10.2.1.7 >/dev/null || bail "nftables path broken"
+ip netns exec pod4 ping -c 1 -W 2 10.2.1.6 >/dev/null && bail "nftables peer lets pod4 open connections"
 r=$(bench_compare pod1 10.1.1.7 pod3 10.2.1.7)
 read -r pt nt pu nu <<<"$r"
 nft delete table inet bench

@@ -25,8 +25,8 @@ bench_pods() {
 	ip netns exec pod4 iperf3 -s -D -B 10.2.1.7
 	wait_listen pod2 5201
 	wait_listen pod4 5201
-	ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || fail "podswitch path broken"
-	ip netns exec pod3 ping -c 1 -W 2 10.2.1.7 >/dev/null || fail "kernel path broken"
+	ip netns exec pod1 ping -c 1 -W 2 10.1.1.7 >/dev/null || bail "podswitch path broken"
+	ip netns exec pod3 ping -c 1 -W 2 10.2.1.7 >/dev/null || bail "kernel path broken"
 }
 
 # tcp NS DST: one iperf3 TCP run of $secs seconds, in Mbit/s.

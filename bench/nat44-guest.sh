@@ -27,10 +27,10 @@ nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.7:8080
 nat44 service add psw0 tcp 10.96.0.10:5201 backend 10.1.1.7:5201
 nat44 service add psw0 udp 10.96.0.10:5201 backend 10.1.1.7:5201
 B
-"$PSWCTL" -b /tmp/svc.batch || fail "services"
+"$PSWCTL" -b /tmp/svc.batch || bail "services"
 for i in $(seq 1 7); do
 	echo "nat44 service add psw0 tcp 10.97.0.$i:80 backend 10.1.1.7:8080"
-done | "$PSWCTL" -b - || fail "10 services"
+done | "$PSWCTL" -b - || bail "10 services"
 cat >/tmp/kp.nft <<'N'
 table ip kube-proxy {
 	map service-ips {
@@ -66,10 +66,10 @@ table ip kube-proxy {
 	}
 }
 N
-nft -f /tmp/kp.nft || fail "kube-proxy style nftables"
+nft -f /tmp/kp.nft || bail "kube-proxy style nftables"
 ip netns exec pod1 $NSTOOL tcp-try 10.96.0.10 80 5 >/dev/null 2>&1
-ip netns exec pod1 $NSTOOL crr 10.96.0.10 80 1 >/dev/null || fail "podswitch VIP broken"
-ip netns exec pod3 $NSTOOL crr 10.112.0.10 80 1 >/dev/null || fail "nftables VIP broken"
+ip netns exec pod1 $NSTOOL crr 10.96.0.10 80 1 >/dev/null || bail "podswitch VIP broken"
+ip netns exec pod3 $NSTOOL crr 10.112.0.10 80 1 >/dev/null || bail "nftables VIP broken"
 
 crr() { ip netns exec "$1" $NSTOOL crr "$2" 80 "$secs"; }
 
@@ -88,7 +88,7 @@ python3 -c '
 for i in range(9990):
     print(f"nat44 service add psw0 tcp 10.98.{i // 250}.{i % 250 + 1}:80 backend 10.1.1.7:8080")
 ' >/tmp/svc10k.batch
-"$PSWCTL" -b /tmp/svc10k.batch || fail "10000 services"
+"$PSWCTL" -b /tmp/svc10k.batch || bail "10000 services"
 nsvc=$("$PSWCTL" -j show psw0 nat44 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["services"]))')
 c10k=$(median "$(crr pod1 10.96.0.10)" "$(crr pod1 10.96.0.10)" "$(crr pod1 10.96.0.10)")
 

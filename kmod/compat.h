@@ -20,6 +20,11 @@
 #include <asm/unaligned.h>
 #endif
 
+/* 6.5 moved the GSO helpers (skb_gso_validate_network_len) to net/gso.h. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#endif
+
 /*
  * A dump's parsed request attributes: 6.6 embeds a struct genl_info in
  * the dump state and drops the separate attrs pointer.
@@ -48,13 +53,19 @@ static inline void psw_dst_init(struct dst_entry *dst, struct dst_ops *ops)
 
 /*
  * Lockless transmit and "cannot change netns": device features until
- * 6.12, bits of struct net_device since.
+ * 6.12, bits of struct net_device since. 6.13 renamed netns_local to
+ * netns_immutable and stable 6.12 releases took the rename, so the
+ * release number cannot tell: kmod/Kbuild looks in the header.
  */
 static inline void psw_dev_set_lltx_netns_local(struct net_device *dev)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	dev->lltx = true;
+#ifdef PSW_HAVE_NETNS_IMMUTABLE
+	dev->netns_immutable = true;
+#else
 	dev->netns_local = true;
+#endif
 #else
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
 #endif

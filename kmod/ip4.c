@@ -9,6 +9,7 @@
  */
 
 #include "acl.h"
+#include "compat.h"
 #include "fib.h"
 #include "nat44.h"
 #include "pipeline.h"

@@ -11,8 +11,9 @@
 
 #include <uapi/linux/podswitch.h>
 
-#include <linux/genetlink.h>
+#include <net/genetlink.h>
 #include <linux/module.h>
+#include <linux/net.h>
 #include <net/rtnetlink.h>
 
 static int __init psw_mod_init(void)
