@@ -26,7 +26,7 @@ acl bind psw0 dev host in 3
 acl bind psw0 dev veth-pod1 out 4
 acl bind psw0 dev host out 5
 B
-expect "reference ACLs set and bound" "$PSWCTL" -b /tmp/acl.batch
+require "reference ACLs set and bound" "$PSWCTL" -b /tmp/acl.batch
 
 expect "host -> pod:8080 is permitted (100 kB both ways)" $NSTOOL tcp-echo 10.1.1.6 8080 100000
 expect "trace armed" "$PSWCTL" trace psw0 add 200
@@ -41,7 +41,7 @@ packet() {
 	awk -v pat="$1" 'BEGIN { RS = "Packet [0-9]+\n" } $0 ~ pat { print; exit }' /tmp/trace.txt
 }
 syn=$(packet 'TCP: [0-9]+ -> 8080.*flags 0x02 SYN,')
-[ -n "$syn" ] || fail "no SYN to 8080 in the trace: $trace"
+[ -n "$syn" ] || bail "no SYN to 8080 in the trace: $trace"
 echo "$syn" | grep -q "^acl-in: sw_if 0, acl 3 rule 0, action reflect" ||
 	fail "SYN reflected by acl 3 rule 0 on the host port: $syn"
 echo "$syn" | grep -q "^acl-out: sw_if 1, acl 4 rule 3, action permit" ||
@@ -50,7 +50,7 @@ echo "$syn" | grep -q "^acl-out: session created" || fail "SYN creates the sessi
 pass "SYN: acl-in reflect (acl 3 rule 0), acl-out permit (acl 4 rule 3), session created"
 
 synack=$(packet 'TCP: 8080 -> [0-9]+.*flags 0x12 SYN ACK,')
-[ -n "$synack" ] || fail "no SYN-ACK from 8080 in the trace: $trace"
+[ -n "$synack" ] || bail "no SYN-ACK from 8080 in the trace: $trace"
 echo "$synack" | grep -q "^acl-in: sw_if 1, no ACL bound, action permit" ||
 	fail "SYN-ACK: nothing bound on the pod port in: $synack"
 echo "$synack" | grep -q "^acl-out: sw_if 0, session hit, action permit" ||

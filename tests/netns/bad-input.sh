@@ -17,10 +17,20 @@ A_ACL=18 A_ACL_DIR=19 A_ACL_LIST=20 A_TIMEOUTS=23 A_MAX_SESSIONS=24 A_RULE=25
 NEW_SERVICE=22 DEL_SERVICE=23 A_NAT44_TIMEOUTS=26 A_NAT44_MAX_SESSIONS=27 A_NAT44_LOOPBACK=28
 A_SERVICE=29 NEW_SNAT=25 DEL_SNAT=26 A_SNAT=30
 # One python for every request (a process costs a second in the debug VM).
+# Each request carries a tag that its answer repeats: an answer that is
+# missing, late or out of step ends the test rather than being matched
+# against the wrong check.
 coproc GENL { exec $NSTOOL genl-server; }
+genl_tag=0
 genl() {
-	printf '%s\t%s\n' "$1" "$2" >&"${GENL[1]}"
-	IFS= read -r -t 60 genl_out <&"${GENL[0]}" || genl_out="no answer from genl-server"
+	local tag answer
+	genl_tag=$((genl_tag + 1))
+	[ -n "${GENL[1]:-}" ] || bail "genl-server is gone"
+	printf '%s\t%s\t%s\n' "$genl_tag" "$1" "$2" >&"${GENL[1]}"
+	IFS= read -r -t 120 answer <&"${GENL[0]}" || bail "no answer from genl-server to request $genl_tag"
+	tag=${answer%% *}
+	[ "$tag" = "$genl_tag" ] || bail "genl-server answered request $tag, not $genl_tag: $answer"
+	genl_out=${answer#* }
 }
 lo=$(cat /sys/class/net/lo/ifindex)
 vx=$(cat /sys/class/net/veth-x/ifindex)

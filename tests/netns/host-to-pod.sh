@@ -44,7 +44,7 @@ nodes() {
 want="input ip4-input acl-in nat44-in ip4-lookup ip4-rewrite acl-out output"
 
 syn=$(packet 'flags 0x02 SYN,')
-[ -n "$syn" ] || fail "no SYN in the trace: $trace"
+[ -n "$syn" ] || bail "no SYN in the trace: $trace"
 expect_eq "SYN walks the reference nodes" "$want" "$(echo "$syn" | nodes)"
 echo "$syn" | grep -q "input: sw_if 0 (host)" || fail "SYN enters on the host port: $syn"
 echo "$syn" | grep -q "IP4: $hostmac -> $swmac" || fail "SYN arrives host MAC -> switch MAC: $syn"
@@ -58,7 +58,7 @@ echo "$syn" | grep -q "nat44-in: sw_if 0, session -1" || fail "nat44-in session 
 pass "SYN trace: host port in, MACs, FIB, TTL 64 -> 63, veth-pod1 out"
 
 synack=$(packet 'flags 0x12 SYN ACK,')
-[ -n "$synack" ] || fail "no SYN-ACK in the trace: $trace"
+[ -n "$synack" ] || bail "no SYN-ACK in the trace: $trace"
 expect_eq "SYN-ACK walks the reference nodes" "$want" "$(echo "$synack" | nodes)"
 echo "$synack" | grep -q "input: sw_if 1 (veth-pod1)" || fail "SYN-ACK enters on veth-pod1: $synack"
 echo "$synack" | grep -q "IP4: $podmac -> $portmac" || fail "SYN-ACK arrives pod MAC -> port MAC: $synack"

@@ -13,12 +13,17 @@ PSW_KO=$PSW_BUILD/kmod/podswitch.ko
 # A failed check does not end the test: the checks after it still run
 # and report. Only bail (setup that later checks depend on) ends it.
 #
-# Three shapes:
+# Shapes:
 #   expect/expect_fail/expect_eq/check  one self-contained check each;
+#                                       returns 1 when it failed;
+#   require DESCRIPTION CMD...          a check that later checks depend
+#                                       on: when it fails, the test ends;
 #   COND || fail WHAT ... pass WHAT     a group: the first fail reports the
 #                                       group as failed (later fails in it
 #                                       add detail), its pass closes it;
 #   COND || bail WHAT                   fatal: reported, then the test ends.
+# The suite knows a test ran to its end (rather than crashing or bailing
+# out) by a line it prints after the script's last command.
 psw_nchecks=0 psw_nfailed=0 psw_group_failed=
 : "${PSW_CHECKS:=/dev/null}"
 
@@ -52,7 +57,7 @@ pass() {
 }
 
 bail() {
-	[ -n "$psw_group_failed" ] || psw_result "not ok" "$*"
+	psw_result "not ok" "$*"
 	echo "Bail out! $*"
 	exit 1
 }
@@ -66,12 +71,20 @@ check() {
 		psw_result ok "$what"
 	else
 		psw_result "not ok" "$what: '$*' failed: $out"
+		return 1
 	fi
 }
 
 # expect DESCRIPTION CMD...: as check; kept for the tests' vocabulary.
 expect() {
 	check "$@"
+}
+
+require() {
+	check "$@" || {
+		echo "Bail out! $1: the checks after it depend on it"
+		exit 1
+	}
 }
 
 # expect_fail DESCRIPTION PATTERN CMD...: CMD fails, saying PATTERN (ERE).
@@ -81,11 +94,12 @@ expect_fail() {
 	psw_group_failed=
 	if out=$("$@" 2>&1); then
 		psw_result "not ok" "$what: '$*' succeeded: $out"
+		return 1
 	elif ! echo "$out" | grep -Eq -- "$pattern"; then
 		psw_result "not ok" "$what: '$*' failed without saying /$pattern/: $out"
-	else
-		psw_result ok "$what"
+		return 1
 	fi
+	psw_result ok "$what"
 }
 
 # expect_eq DESCRIPTION WANT GOT
@@ -95,13 +109,8 @@ expect_eq() {
 		psw_result ok "$1"
 	else
 		psw_result "not ok" "$1: want '$2', got '$3'"
+		return 1
 	fi
-}
-
-# The test's exit status: 1 when any check failed (the suite counts the
-# checks themselves; this only tells a crash from a clean end).
-psw_exit_status() {
-	[ "$psw_nfailed" = 0 ]
 }
 
 psw_load() {

@@ -15,8 +15,8 @@ ip -n outside addr add 192.168.100.2/24 dev eth0
 ip -n outside link set eth0 up
 ip -n outside link set lo up
 ip -n outside route add 10.1.0.0/16 dev eth0
-expect "uplink port" "$PSWCTL" port add psw0 dev veth-up uplink
-expect "route to the outside" "$PSWCTL" route add psw0 192.168.100.0/24 dev veth-up
+require "uplink port" "$PSWCTL" port add psw0 dev veth-up uplink
+require "route to the outside" "$PSWCTL" route add psw0 192.168.100.0/24 dev veth-up
 ip netns exec outside $NSTOOL id-server 192.168.100.2 8080 outside &
 wait_listen outside 8080
 in1() { ip netns exec p1 "$@"; }
@@ -50,6 +50,7 @@ done
 for pid in "${pids[@]}"; do
 	wait "$pid" || fail "connections: $(tail -3 /tmp/snat-p*.out)"
 done
+pass "4 pods x 250 connections at once ran to their end"
 cat /tmp/snat-p*.out >/tmp/snat.all
 expect_eq "1000 connections answered" 1000 "$(wc -l </tmp/snat.all)"
 expect_eq "all from the pool address" 1000 "$(grep -c '^192\.168\.100\.10:[0-9]*$' /tmp/snat.all)"

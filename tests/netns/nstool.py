@@ -8,9 +8,10 @@
   nstool.py genl CMD ATTRS                   one raw podswitch request;
                                              prints OK or ERR errno message
   nstool.py genl-server                      the same for each line
-                                             "CMD<TAB>ATTRS" of stdin, one
-                                             answer line each (a process
-                                             costs a second in the debug VM)
+                                             "TAG<TAB>CMD<TAB>ATTRS" of stdin:
+                                             one line "TAG ANSWER" each (a
+                                             process costs a second in the
+                                             debug VM)
 
 Sockets are opened inside network namespaces with setns(2) from one
 process (Python 3.11 has no os.setns: ctypes).
@@ -455,12 +456,13 @@ def genl_server():
     # readline, not iteration: answer each line as soon as it arrives.
     while line := sys.stdin.readline():
         seq += 1
-        cmd, attrs = line.rstrip("\n").split("\t", 1)
         try:
+            tag, cmd, attrs = line.rstrip("\n").split("\t", 2)
             answer = genl_answer(sock, family, cmd, attrs, seq)
         except Exception as e:  # a bad request line is the test's bug: say so
-            answer = f"BAD REQUEST {e!r}"
-        print(answer.replace("\n", " "), flush=True)
+            tag, answer = line.split("\t", 1)[0], f"BAD REQUEST {e!r}"
+        # The tag lets the caller tell this answer from a late one.
+        print(tag, answer.replace("\n", " "), flush=True)
 
 
 if __name__ == "__main__":

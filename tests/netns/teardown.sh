@@ -50,6 +50,7 @@ setup
 pkill -f "echo-server 10.1.1.7"
 expect "pod netns deleted under traffic" ip netns del pod2
 wait_for 10 sh -c "! ip link show veth-pod2" || fail "veth-pod2 did not go with its netns"
+pass "veth-pod2 went with its netns"
 expect_eq "its port went with it" "" "$("$PSWCTL" show psw0 ports | grep veth-pod2)"
 stop_traffic
 

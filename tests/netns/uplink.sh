@@ -17,7 +17,7 @@ ip -n outside link set eth0 up
 ip -n outside link set lo up
 ip -n outside route add 10.1.0.0/16 via 192.168.50.1
 
-expect "uplink port" "$PSWCTL" port add psw0 dev veth-up uplink
+require "uplink port" "$PSWCTL" port add psw0 dev veth-up uplink
 expect_fail "an uplink has no pod addresses" "only pod ports have addresses" \
 	"$PSWCTL" port add psw0 dev veth-pod1 ip 10.1.1.9 uplink
 expect "connected route for the uplink subnet" "$PSWCTL" route add psw0 192.168.50.0/24 dev veth-up
@@ -56,7 +56,7 @@ ip link add hostif type dummy
 ip addr add 172.30.1.2/24 dev hostif
 ip link set hostif up
 ip route add 10.1.0.0/16 dev psw0
-wait_for 5 sh -c "'$PSWCTL' show psw0 routes | grep -q '^172.30.1.2/32 host'" || fail "host route"
+wait_for 5 sh -c "'$PSWCTL' show psw0 routes | grep -q '^172.30.1.2/32 host'" || bail "host route"
 "$PSWCTL" trace psw0 add 10
 expect "pod1 pings the host before the host ever spoke" ip netns exec pod1 ping -c 1 -W 2 172.30.1.2
 "$PSWCTL" trace psw0 show | grep -q "neighbor 172.30.1.2 unresolved: queued, ARP request sent" ||
