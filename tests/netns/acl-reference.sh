@@ -73,7 +73,7 @@ errors=$("$PSWCTL" show psw0 errors)
 echo "$errors" | grep -Eq "[1-9][0-9]* +acl-out +denied by rule" || fail "acl-out denials counted: $errors"
 echo "$errors" | grep -Eq "[1-9][0-9]* +acl-out +sessions created" || fail "sessions counted: $errors"
 pass "show errors counts denials and sessions created"
-hits=$("$PSWCTL" -j show psw0 acl | python3 -c '
+hits=$("$PSWCTL" -j show psw0 acl | python3 -S -c '
 import json, sys
 d = json.load(sys.stdin)
 acl = {a["acl"]: a["rules"] for a in d["acls"]}
@@ -102,7 +102,7 @@ expect_eq "no sessions after flush" "" "$("$PSWCTL" show psw0 sessions)"
 
 # A policy of 10000 rules goes in one request and comes back whole over
 # a dump that spans messages; the last rule still decides.
-python3 - "$PSWCTL" <<'PY' || fail "acl set of 10000 rules"
+python3 -S - "$PSWCTL" <<'PY' || fail "acl set of 10000 rules"
 import subprocess, sys
 words = []
 for i in range(9999):
@@ -114,7 +114,7 @@ PY
 pass "acl set of 10000 rules in one request"
 expect "bind the 10000 rules" "$PSWCTL" acl bind psw0 dev veth-pod1 out 7
 expect "host -> pod:8080 through the last of 10000 rules" $NSTOOL tcp-echo 10.1.1.6 8080 1000
-got=$("$PSWCTL" -j show psw0 acl | python3 -c '
+got=$("$PSWCTL" -j show psw0 acl | python3 -S -c '
 import json, sys
 a = {x["acl"]: x["rules"] for x in json.load(sys.stdin)["acls"]}[7]
 print(len(a), [r["rule"] for r in a] == list(range(10000)), a[4321]["dst"], a[4321]["dport"],

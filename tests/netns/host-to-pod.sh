@@ -12,7 +12,7 @@ ip route add 10.1.0.0/16 dev psw0
 ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 8080 &
 wait_listen pod1 8080
 
-swmac=$("$PSWCTL" -j show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
+swmac=$("$PSWCTL" -j show psw0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
 hostmac=$(cat /sys/class/net/psw0/address)
 portmac=$(cat /sys/class/net/veth-pod1/address)
 podmac=$(ip netns exec pod1 cat /sys/class/net/eth0/address)
@@ -22,7 +22,7 @@ expect "host -> pod TCP, 100 kB both ways" $NSTOOL tcp-echo 10.1.1.6 8080 100000
 
 # The host resolved the pod's address to the switch MAC by ARP...
 expect_eq "host's neighbor for 10.1.1.6 is the switch MAC" "$swmac" \
-	"$(ip -j neigh show 10.1.1.6 dev psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["lladdr"])')"
+	"$(ip -j neigh show 10.1.1.6 dev psw0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)[0]["lladdr"])')"
 # ...and the switch learned the host's MAC dynamically.
 neigh=$("$PSWCTL" show psw0 neigh)
 echo "$neigh" | grep -q "^172.30.1.2 dev host lladdr $hostmac \(REACHABLE\|STALE\)" ||
@@ -70,12 +70,12 @@ echo "$synack" | grep -q "tos 0x00, ttl 63" || fail "SYN-ACK leaves with TTL 63:
 pass "SYN-ACK trace: veth-pod1 in, host routes, MACs, TTL 64 -> 63, host port out"
 
 # Counters: the port and the switch netdev saw the traffic.
-rx=$("$PSWCTL" -j show psw0 stats | python3 -c '
+rx=$("$PSWCTL" -j show psw0 stats | python3 -S -c '
 import json, sys
 p = {x["name"]: x for x in json.load(sys.stdin)}
 print(p["veth-pod1"]["tx_packets"] > 10 and p["host"]["rx_packets"] > 10)')
 expect_eq "port counters count the flow" True "$rx"
-tx=$(ip -j -s link show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["packets"])')
+tx=$(ip -j -s link show psw0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["packets"])')
 [ "$tx" -gt 10 ] || fail "ip -s link psw0 shows $tx packets sent into the switch"
 pass "ip -s link psw0 counts what the host sent into the switch"
 

@@ -30,7 +30,7 @@ pass "show psw0 gives the defaults"
 
 ifindex=$(ip -n a -o link show psw0 | cut -d: -f1)
 json=$(nspsw a -j show)
-python3 - "$json" "$ifindex" <<'PY' || fail "JSON listing: $json"
+python3 -S - "$json" "$ifindex" <<'PY' || fail "JSON listing: $json"
 import json, sys
 sw = {s["ifname"]: s for s in json.loads(sys.argv[1])}
 assert set(sw) == {"psw0", "psw1"}, sw
@@ -41,8 +41,8 @@ assert sw["psw0"]["mac"] != sw["psw1"]["mac"]
 PY
 pass "JSON listing"
 
-swmac=$(nspsw a -j show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
-devmac=$(ip -n a -j link show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
+swmac=$(nspsw a -j show psw0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
+devmac=$(ip -n a -j link show psw0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])')
 [ "$swmac" != "$devmac" ] || fail "switch MAC equals the host side's MAC $devmac"
 pass "the switch MAC is not the host side's MAC"
 
@@ -61,7 +61,7 @@ for i in $(seq 1 200); do echo "link add m$i type podswitch"; done >/tmp/many
 expect "200 more switches in one batch" ip -n b -batch /tmp/many
 expect_eq "a dump of 201 switches is complete" 201 "$(nspsw b show | wc -l)"
 expect_eq "JSON dump of 201 switches" 201 \
-	"$(nspsw b -j show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+	"$(nspsw b -j show | python3 -S -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 
 expect "deleting a netns with switches" ip netns del a
 wait_for 10 sh -c '! ip netns list | grep -qw a' || fail "netns a did not go away"

@@ -195,7 +195,7 @@ expect "ACLs unbound" "$PSWCTL" -b /tmp/acl.batch
 iperf() {
 	local what=$1 json
 	json=$(inC iperf3 -c 10.96.0.10 -p 5201 -n 2M -J 2>&1) || fail "$what: $json"
-	python3 - "$json" <<'PY' || fail "$what: $json"
+	python3 -S - "$json" <<'PY' || fail "$what: $json"
 import json, sys
 r = json.loads(sys.argv[1])
 assert r["end"]["sum_sent"]["bytes"] >= 2 << 20 and r["end"]["sum_received"]["bytes"] > 0

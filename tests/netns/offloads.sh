@@ -22,7 +22,7 @@ iperf() {
 	local what=$1 json
 	shift
 	json=$("$@" iperf3 -c 10.1.1.6 -p 5201 -n 2M -J 2>&1) || fail "$what: $json"
-	python3 - "$json" <<'PY' || fail "$what: $json"
+	python3 -S - "$json" <<'PY' || fail "$what: $json"
 import json, sys
 r = json.loads(sys.argv[1])
 sent = r["end"]["sum_sent"]["bytes"]

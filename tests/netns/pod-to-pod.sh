@@ -22,7 +22,7 @@ expect "the host pings pod1" ping -c 2 -i 0.2 -W 2 10.1.1.6
 expect "pod1 pings the host" ip netns exec pod1 ping -c 2 -i 0.2 -W 2 172.30.1.2
 expect "pod1 -> pod2 TCP, 200 kB both ways" ip netns exec pod1 $NSTOOL tcp-echo 10.1.1.7 8080 200000
 expect "pod2 -> host TCP" sh -c "
-	python3 -c 'import socket,time
+	python3 -S -c 'import socket,time
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((\"172.30.1.2\", 9090)); s.listen(1)
 c,_=s.accept(); d=c.recv(100); c.sendall(d); time.sleep(0.5)' &

@@ -34,9 +34,9 @@ gwmac=$(ip netns exec outside cat /sys/class/net/eth0/address)
 echo "$neigh" | grep -q "^192.168.50.2 dev veth-up lladdr $gwmac REACHABLE" ||
 	fail "gateway resolved by ARP on the uplink: $neigh"
 pass "the gateway's MAC was resolved by ARP on the uplink"
-swmac=$("$PSWCTL" -j show psw0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
+swmac=$("$PSWCTL" -j show psw0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
 expect_eq "the outside resolved the switch address to the switch MAC" "$swmac" \
-	"$(ip -n outside -j neigh show 192.168.50.1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["lladdr"])')"
+	"$(ip -n outside -j neigh show 192.168.50.1 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)[0]["lladdr"])')"
 expect "the outside reaches pod1 by its address" ip netns exec outside ping -c 1 -W 2 10.1.1.6
 routes=$("$PSWCTL" show psw0 routes)
 echo "$routes" | grep -qx "0.0.0.0/0 via 192.168.50.2 dev veth-up proto static" || fail "routes: $routes"

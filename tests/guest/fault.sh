@@ -1,0 +1,29 @@
+#!/bin/bash
+# For tests/vm/selftest: a script that succeeds while the kernel shows one
+# class of fault; the VM runner must fail the run all the same.
+#   fault.sh splat                a backtrace of every CPU (sysrq l)
+#   fault.sh leak KO              objects nobody points to (kmemleak)
+#   fault.sh netdev KO            a device deleted while a reference is held
+set -u
+case "$1" in
+splat)
+	echo l >/proc/sysrq-trigger
+	sleep 1
+	;;
+leak)
+	insmod "$2" leak=1 && rmmod psw_fault || exit 1
+	;;
+netdev)
+	ip link add fault0 type dummy &&
+		insmod "$2" hold=fault0 || exit 1
+	ip link del fault0 &
+	# The kernel names the device after 10 s of waiting.
+	for _ in $(seq 1 60); do
+		dmesg | grep -q 'unregister_netdevice: waiting for fault0' && break
+		sleep 1
+	done
+	rmmod psw_fault
+	wait
+	;;
+esac
+exit 0
