@@ -363,7 +363,7 @@ def udp_mesh(port, pods):
 NLM_F_REQUEST, NLM_F_ACK = 1, 4
 NLMSG_ERROR = 2
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 16, 3, 1, 2
-NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG = 11, 1
+NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 11, 1, 2
 NLA_F_NESTED = 0x8000
 
 
@@ -393,6 +393,21 @@ def nla(t, payload):
     return hdr + payload + b"\0" * ((4 - len(payload) % 4) % 4)
 
 
+def attr_path(data, target, pos=0):
+    """The attribute at byte TARGET of the TLVs DATA, as types: "7.4"."""
+    while pos + 4 <= len(data):
+        alen, atype = struct.unpack_from("=HH", data, pos)
+        if alen < 4:
+            break
+        if pos == target:
+            return str(atype & 0x3fff)
+        if pos < target < pos + alen and atype & NLA_F_NESTED:
+            inner = attr_path(data[:pos + alen], target, pos + 4)
+            return f"{atype & 0x3fff}.{inner}" if inner else None
+        pos += (alen + 3) & ~3
+    return None
+
+
 def genl_request(sock, family, cmd, attrs, seq):
     body = struct.pack("BBH", cmd, 1, 0) + b"".join(nla(*a) for a in attrs)
     msg = struct.pack("=IHHII", 16 + len(body), family, NLM_F_REQUEST | NLM_F_ACK,
@@ -405,7 +420,7 @@ def genl_request(sock, family, cmd, attrs, seq):
             length, mtype, flags, rseq, _ = struct.unpack_from("=IHHII", data, off)
             if mtype == NLMSG_ERROR and rseq == seq:
                 err = struct.unpack_from("=i", data, off + 16)[0]
-                text = ""
+                text, bad = "", None
                 # TLVs follow the error and the echoed request header
                 # (capped: header only).
                 inner = struct.unpack_from("=I", data, off + 20)[0]
@@ -416,7 +431,13 @@ def genl_request(sock, family, cmd, attrs, seq):
                         break
                     if atype == NLMSGERR_ATTR_MSG:
                         text = data[pos + 4:pos + alen].split(b"\0")[0].decode()
+                    elif atype == NLMSGERR_ATTR_OFFS:
+                        # The bad attribute's offset in the request: name it.
+                        offs = struct.unpack_from("=I", data, pos + 4)[0]
+                        bad = attr_path(msg[20:], offs - 20)
                     pos += (alen + 3) & ~3
+                if bad:
+                    text += f" [attr {bad}]"
                 return -err, text
             off += (length + 3) & ~3
 
