@@ -18,12 +18,14 @@ netdev)
 		insmod "$2" hold=fault0 || exit 1
 	ip link del fault0 &
 	# The kernel names the device after 10 s of waiting.
+	seen=
 	for _ in $(seq 1 60); do
-		dmesg | grep -q 'unregister_netdevice: waiting for fault0' && break
+		dmesg | grep -q 'unregister_netdevice: waiting for fault0' && seen=1 && break
 		sleep 1
 	done
 	rmmod psw_fault
 	wait
+	[ -n "$seen" ] || { echo "the kernel never said it was waiting for fault0"; exit 1; }
 	;;
 esac
 exit 0
