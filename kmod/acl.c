@@ -369,17 +369,6 @@ int psw_acl_cls_lookup(const struct psw_acl_cls *cls, const struct psw_flow *f)
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_acl_cls_lookup);
 
-int psw_acl_cls_lookup_linear(const struct psw_acl_cls *cls, const struct psw_flow *f)
-{
-	u32 i;
-
-	for (i = 0; i < cls->nrules; i++)
-		if (psw_acl_rule_match(&cls->rules[i].r, f))
-			return i;
-	return -1;
-}
-EXPORT_SYMBOL_IF_KUNIT(psw_acl_cls_lookup_linear);
-
 u32 psw_acl_cls_nacls(const struct psw_acl_cls *cls)
 {
 	return cls->nacls;

@@ -88,7 +88,6 @@ void psw_acl_cls_free(struct psw_acl_cls *cls);
 void psw_acl_cls_free_rcu(struct psw_acl_cls *cls);
 /* The first matching rule in binding order: its position, or -1. */
 int psw_acl_cls_lookup(const struct psw_acl_cls *cls, const struct psw_flow *f);
-int psw_acl_cls_lookup_linear(const struct psw_acl_cls *cls, const struct psw_flow *f);
 u32 psw_acl_cls_nacls(const struct psw_acl_cls *cls);
 u32 psw_acl_cls_acl(const struct psw_acl_cls *cls, u32 i);
 const struct psw_acl_rule *psw_acl_cls_rule(const struct psw_acl_cls *cls, int pos,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ACL rule matching field by field, and the tuple-space classifier
- * against the linear first-match reference on thousands of random rules
- * and packets.
+ * against a first-match walk of the rules as they were configured (not as
+ * the classifier stored them), written here from the rule semantics, on
+ * thousands of random rules and packets.
  */
 #include "kmod/acl.h"
 
@@ -168,6 +169,13 @@ static u16 pick_port(void)
 					 get_random_u32_below(65536);
 }
 
+static u8 pick_icmp(void)
+{
+	static const u8 types[] = { 0, 3, 8, 11 };
+
+	return types[get_random_u32_below(ARRAY_SIZE(types))];
+}
+
 static void pick_range(u16 *lo, u16 *hi)
 {
 	switch (get_random_u32_below(4)) {
@@ -197,6 +205,11 @@ static struct psw_acl_rule random_rule(void)
 	if (r.proto == IPPROTO_TCP || r.proto == IPPROTO_UDP) {
 		pick_range(&r.sport_min, &r.sport_max);
 		pick_range(&r.dport_min, &r.dport_max);
+	} else if (r.proto == IPPROTO_ICMP && get_random_u32_below(2)) {
+		/* type (in sport) and code (in dport), as `acl set` stores them */
+		r.sport_min = r.sport_max = pick_icmp();
+		r.dport_min = 0;
+		r.dport_max = get_random_u32_below(2) ? 255 : 0;
 	}
 	if (r.proto == IPPROTO_TCP && !get_random_u32_below(4)) {
 		r.tcp_mask = get_random_u8();
@@ -214,55 +227,126 @@ static struct psw_flow random_flow(void)
 				 protos[get_random_u32_below(ARRAY_SIZE(protos))],
 				 pick_port(), pick_port(), get_random_u8());
 
+	if (f.proto == IPPROTO_ICMP) {
+		f.sport = pick_icmp();
+		f.dport = get_random_u32_below(4) ? 0 : get_random_u32_below(16);
+	}
 	f.l4 = get_random_u32_below(16) != 0;
 	return f;
 }
 
+/*
+ * The rule semantics, written again from the contract rather than taken
+ * from kmod/acl.c: an address matches a prefix when its first plen bits
+ * are the prefix's; ports (ICMP: type and code) are compared only when the
+ * rule narrows them, and then a packet without an L4 header (a non-first
+ * fragment) does not match; TCP flags match when (flags & mask) == value.
+ */
+static bool ref_prefix(__be32 addr, __be32 prefix, u8 plen)
+{
+	u32 a = ntohl(addr), p = ntohl(prefix);
+
+	return plen == 0 || (a >> (32 - plen)) == (p >> (32 - plen));
+}
+
+static bool ref_match(const struct psw_acl_rule *r, const struct psw_flow *f)
+{
+	bool ports = r->sport_min != 0 || r->sport_max != 65535 ||
+		     r->dport_min != 0 || r->dport_max != 65535;
+
+	if (!ref_prefix(f->src, r->src, r->src_plen) ||
+	    !ref_prefix(f->dst, r->dst, r->dst_plen))
+		return false;
+	if (r->proto != 0 && r->proto != f->proto)
+		return false;
+	if (ports && !(f->l4 && r->sport_min <= f->sport && f->sport <= r->sport_max &&
+		       r->dport_min <= f->dport && f->dport <= r->dport_max))
+		return false;
+	if (r->tcp_mask != 0 && !(f->l4 && (f->tcp_flags & r->tcp_mask) == r->tcp_flags))
+		return false;
+	return true;
+}
+
+#define NACLS 3
 #define NRULES 3000
 #define NFLOWS 30000
 
+/*
+ * Three ACLs bound together, small to large: random rules are broad, and
+ * with 1000 in the first ACL no packet would ever get past it.
+ */
+static const u32 acl_first[NACLS + 1] = { 0, 20, 220, NRULES };
+
+static u32 acl_of(u32 j)
+{
+	u32 i = 0;
+
+	while (j >= acl_first[i + 1])
+		i++;
+	return i;
+}
+
 static void psw_test_acl_cls_random(struct kunit *test)
 {
+	const struct psw_acl_rule *r;
+	const struct psw_acl *which;
 	struct psw_acl_rule *rules;
-	struct psw_acl *acls[3];
+	struct psw_acl *acls[NACLS];
+	struct psw_flow f;
 	struct psw_acl_cls *cls;
-	u32 i, hits = 0, misses = 0;
-	int fast, slow;
+	u32 i, j, hits = 0, misses = 0, deep = 0, index;
+	int pos;
 
 	rules = kunit_kmalloc_array(test, NRULES, sizeof(*rules), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, rules);
 	for (i = 0; i < NRULES; i++)
 		rules[i] = random_rule();
-	/* Three ACLs bound together: 1000 rules each. */
-	for (i = 0; i < 3; i++)
-		acls[i] = mkacl(test, i, rules + i * (NRULES / 3), NRULES / 3);
-	cls = psw_acl_cls_build(acls, 3);
+	/* Bound together in this order; numbered out of order on purpose. */
+	for (i = 0; i < NACLS; i++)
+		acls[i] = mkacl(test, 100 - i, rules + acl_first[i],
+				acl_first[i + 1] - acl_first[i]);
+	cls = psw_acl_cls_build(acls, NACLS);
 	KUNIT_ASSERT_NOT_NULL(test, cls);
 
 	for (i = 0; i < NFLOWS; i++) {
-		struct psw_flow f = random_flow();
-
-		fast = psw_acl_cls_lookup(cls, &f);
-		slow = psw_acl_cls_lookup_linear(cls, &f);
-		if (fast != slow) {
-			KUNIT_FAIL(test, "flow %pI4 -> %pI4 proto %u ports %u %u flags %#x l4 %d: classifier %d, linear %d",
-				   &f.src, &f.dst, f.proto, f.sport, f.dport, f.tcp_flags,
-				   f.l4, fast, slow);
-			break;
-		}
-		if (slow >= 0)
-			hits++;
-		else
-			misses++;
 		/* Seconds of linear walks under TCG: let RCU's kthread run. */
 		if (!(i % 256))
 			cond_resched();
+		f = random_flow();
+		for (j = 0; j < NRULES && !ref_match(&rules[j], &f); j++)
+			;
+		pos = psw_acl_cls_lookup(cls, &f);
+		if (pos < 0 && j == NRULES) {
+			misses++;
+			continue;
+		}
+		if (pos < 0 || j == NRULES) {
+			KUNIT_FAIL(test, "flow %pI4 -> %pI4 proto %u ports %u %u flags %#x l4 %d: classifier %d, reference rule %u",
+				   &f.src, &f.dst, f.proto, f.sport, f.dport, f.tcp_flags,
+				   f.l4, pos, j);
+			break;
+		}
+		/* Which rule, named as a user names it, and what it says. */
+		r = psw_acl_cls_rule(cls, pos, &which, &index);
+		if (which->num != 100 - acl_of(j) || index != j - acl_first[acl_of(j)] ||
+		    r->action != rules[j].action) {
+			KUNIT_FAIL(test, "flow %pI4 -> %pI4 proto %u ports %u %u flags %#x l4 %d: classifier acl %u rule %u action %u, reference acl %u rule %u action %u",
+				   &f.src, &f.dst, f.proto, f.sport, f.dport, f.tcp_flags,
+				   f.l4, which->num, index, r->action,
+				   100 - acl_of(j), j - acl_first[acl_of(j)], rules[j].action);
+			break;
+		}
+		hits++;
+		deep += j >= acl_first[1];
 	}
-	/* Both outcomes must be exercised, and matches beyond the first rules. */
+	/* Both outcomes, and first matches in the later ACLs, must be seen. */
 	KUNIT_EXPECT_GT(test, hits, NFLOWS / 10);
 	KUNIT_EXPECT_GT(test, misses, 0u);
+	KUNIT_EXPECT_GT(test, deep, NFLOWS / 100);
+	kunit_info(test, "%u flows: %u matched (%u beyond the first ACL), %u matched nothing\n",
+		   NFLOWS, hits, deep, misses);
 	psw_acl_cls_free(cls);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < NACLS; i++)
 		psw_acl_put(acls[i]);
 }
 
