@@ -2,7 +2,8 @@
 # For tests/vm/selftest: a script that succeeds while the kernel shows one
 # class of fault; the VM runner must fail the run all the same.
 #   fault.sh splat                a backtrace of every CPU (sysrq l)
-#   fault.sh leak KO              objects nobody points to (kmemleak)
+#   fault.sh leak KO              objects nobody points to (kmemleak), and
+#                                 a message quoting splat words mid-line
 #   fault.sh netdev KO            a device deleted while a reference is held
 set -u
 case "$1" in
@@ -11,6 +12,8 @@ splat)
 	sleep 1
 	;;
 leak)
+	# Not a splat: the runner must fail this run for the leak alone.
+	echo "psw-selftest: quoting BUG: and Call Trace: mid-line" >/dev/kmsg
 	insmod "$2" leak=1 && rmmod psw_fault || exit 1
 	;;
 netdev)
