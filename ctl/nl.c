@@ -114,26 +114,16 @@ struct nlmsghdr *psw_nl_req(struct psw_nl *nl, uint8_t cmd, uint16_t flags)
 	return nlh;
 }
 
-/* Print the extack message of an error reply, or strerror() without one. */
-static int error_cb(const struct nlmsghdr *nlh, void *data)
+/*
+ * Print the extack message after an error code at @off in @nlh (an error
+ * reply, or a dump's NLMSG_DONE), or strerror() without one.
+ */
+static int report(const struct nlmsghdr *nlh, int error, size_t off)
 {
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	const char *msg = NULL;
 	const struct nlattr *attr;
-	size_t off;
-
-	(void)data;
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	if (!err->error)
-		return MNL_CB_STOP;
+	const char *msg = NULL;
 
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		off = sizeof(*err);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
 		mnl_attr_for_each(attr, nlh, off) {
 			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
@@ -142,12 +132,29 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (!quiet_errors) {
 		if (msg)
-			fprintf(stderr, "pswctl: %s (%s)\n", msg, strerror(-err->error));
+			fprintf(stderr, "pswctl: %s (%s)\n", msg, strerror(-error));
 		else
-			fprintf(stderr, "pswctl: %s\n", strerror(-err->error));
+			fprintf(stderr, "pswctl: %s\n", strerror(-error));
 	}
-	errno = -err->error;
+	errno = -error;
 	return MNL_CB_ERROR;
+}
+
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*err);
+
+	(void)data;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!err->error)
+		return MNL_CB_STOP;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	return report(nlh, err->error, off);
 }
 
 struct run_ctx {
@@ -165,13 +172,39 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return ctx->cb(nlh, ctx->data);
 }
 
+/* A dump that failed in the kernel says so in its NLMSG_DONE. */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct run_ctx *ctx = data;
+	int error = 0;
 
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		*ctx->intr = true;
+	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(error)))
+		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	if (error < 0)
+		return report(nlh, error, sizeof(error));
 	return MNL_CB_STOP;
+}
+
+/* The rest of dump @seq, whose first @n bytes are in @buf, unread. */
+static int drain(struct psw_nl *nl, char *buf, ssize_t n, uint32_t seq)
+{
+	const struct nlmsghdr *nlh;
+	int len;
+
+	for (;;) {
+		for (nlh = (const void *)buf, len = n; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len))
+			if (nlh->nlmsg_seq == seq && (nlh->nlmsg_type == NLMSG_DONE ||
+						      nlh->nlmsg_type == NLMSG_ERROR))
+				return 0;
+		n = mnl_socket_recvfrom(nl->sock, buf, PSW_NL_BUFSIZE);
+		if (n < 0) {
+			perror("pswctl: netlink receive");
+			return -1;
+		}
+	}
 }
 
 static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
@@ -210,6 +243,14 @@ static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
 		ret = mnl_cb_run2(rbuf, n, seq, portid, data_cb, &ctx,
 				  ctl_cb, NLMSG_MIN_TYPE);
 	} while (ret > MNL_CB_STOP);
+	/*
+	 * libmnl stops at the first part of a dump marked NLM_F_DUMP_INTR
+	 * (EINTR) before our callbacks see it: read the rest, then retry.
+	 */
+	if (ret < 0 && errno == EINTR) {
+		*intr = true;
+		return drain(nl, rbuf, n, seq);
+	}
 	return ret < 0 ? -1 : 0;
 }
 

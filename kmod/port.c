@@ -194,8 +194,14 @@ int psw_port_add(struct psw_switch *sw, const struct psw_port_cfg *cfg,
 	netdev_hold(dev, &port->dev_tracker, GFP_KERNEL);
 
 	ret = netdev_master_upper_dev_link(dev, sw->dev, NULL, NULL, extack);
-	if (ret)
+	if (ret) {
+		/* The core says why only for some refusals; -EBUSY is a loop. */
+		if (extack && !extack->_msg && ret == -EBUSY)
+			NL_SET_ERR_MSG_MOD(extack, "device cannot be a port: linking it under the switch would make a loop");
+		else if (extack && !extack->_msg)
+			NL_SET_ERR_MSG_MOD(extack, "device cannot be linked under the switch");
 		goto err_put;
+	}
 	/* Frames for the switch MAC and the pod's ARP target any address. */
 	ret = dev_set_promiscuity(dev, 1);
 	if (ret)
@@ -208,8 +214,11 @@ int psw_port_add(struct psw_switch *sw, const struct psw_port_cfg *cfg,
 	for (a = 0; port->mac_known && a < port->naddrs; a++) {
 		ret = psw_neigh_set(sw, index, port->addrs[a], port->pod_mac,
 				    PSW_NEIGH_STATIC);
-		if (ret)
+		if (ret) {
+			/* psw_neigh_set() fails only when the table is full. */
+			NL_SET_ERR_MSG_MOD(extack, "neighbor table full: no room for the pod's address");
 			goto err_unpublish;
+		}
 	}
 	ret = psw_fib_rebuild(sw);
 	if (ret)

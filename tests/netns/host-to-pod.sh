@@ -16,6 +16,9 @@ swmac=$("$PSWCTL" -j show psw0 | python3 -S -c 'import json,sys; print(json.load
 hostmac=$(cat /sys/class/net/psw0/address)
 portmac=$(cat /sys/class/net/veth-pod1/address)
 podmac=$(ip netns exec pod1 cat /sys/class/net/eth0/address)
+# Empty MACs would make the comparisons below match anything.
+echo "$swmac $hostmac $portmac $podmac" | grep -Eq '^(([0-9a-f]{2}:){5}[0-9a-f]{2} ?){4}$' ||
+	bail "MACs to compare: '$swmac' '$hostmac' '$portmac' '$podmac'"
 
 expect "trace armed" "$PSWCTL" trace psw0 add 50
 expect "host -> pod TCP, 100 kB both ways" $NSTOOL tcp-echo 10.1.1.6 8080 100000
@@ -38,20 +41,21 @@ echo "$trace" >/tmp/trace.txt
 packet() {
 	awk -v pat="$1" 'BEGIN { RS = "Packet [0-9]+\n" } $0 ~ pat { print; exit }' /tmp/trace.txt
 }
+# Every node that wrote a line, in order (an extra node would show).
 nodes() {
-	grep -oE '^(input|ip4-input|acl-in|nat44-in|ip4-lookup|ip4-rewrite|acl-out|output)' | xargs
+	grep -oE '^[a-z0-9-]+:' | tr -d : | uniq | xargs
 }
 want="input ip4-input acl-in nat44-in ip4-lookup ip4-rewrite acl-out output"
 
 syn=$(packet 'flags 0x02 SYN,')
 [ -n "$syn" ] || bail "no SYN in the trace: $trace"
 expect_eq "SYN walks the reference nodes" "$want" "$(echo "$syn" | nodes)"
-echo "$syn" | grep -q "input: sw_if 0 (host)" || fail "SYN enters on the host port: $syn"
+echo "$syn" | grep -q "^input: sw_if 0 (host) len " || fail "SYN enters on the host port: $syn"
 echo "$syn" | grep -q "IP4: $hostmac -> $swmac" || fail "SYN arrives host MAC -> switch MAC: $syn"
 echo "$syn" | grep -q "TCP: 172.30.1.2 -> 10.1.1.6" || fail "SYN addresses: $syn"
 echo "$syn" | grep -q "ip4-lookup: 10.1.1.6 matches 10.1.1.6/32 dev (pod)" || fail "SYN FIB result: $syn"
 echo "$syn" | grep -q "ttl 64 -> 63" || fail "SYN TTL 64 -> 63: $syn"
-echo "$syn" | grep -q "output: sw_if 1 (veth-pod1)" || fail "SYN leaves on veth-pod1: $syn"
+echo "$syn" | grep -qx "output: sw_if 1 (veth-pod1)" || fail "SYN leaves on veth-pod1: $syn"
 echo "$syn" | grep -q "IP4: $portmac -> $podmac" || fail "SYN leaves port MAC -> pod MAC: $syn"
 echo "$syn" | grep -q "tos 0x00, ttl 63" || fail "SYN leaves with TTL 63: $syn"
 echo "$syn" | grep -q "nat44-in: sw_if 0, session -1" || fail "nat44-in session -1: $syn"
@@ -60,11 +64,11 @@ pass "SYN trace: host port in, MACs, FIB, TTL 64 -> 63, veth-pod1 out"
 synack=$(packet 'flags 0x12 SYN ACK,')
 [ -n "$synack" ] || bail "no SYN-ACK in the trace: $trace"
 expect_eq "SYN-ACK walks the reference nodes" "$want" "$(echo "$synack" | nodes)"
-echo "$synack" | grep -q "input: sw_if 1 (veth-pod1)" || fail "SYN-ACK enters on veth-pod1: $synack"
+echo "$synack" | grep -q "^input: sw_if 1 (veth-pod1) len " || fail "SYN-ACK enters on veth-pod1: $synack"
 echo "$synack" | grep -q "IP4: $podmac -> $portmac" || fail "SYN-ACK arrives pod MAC -> port MAC: $synack"
 echo "$synack" | grep -q "ip4-lookup: 172.30.1.2 matches 172.30.1.2/32 host (host-address)" ||
 	fail "SYN-ACK FIB result: $synack"
-echo "$synack" | grep -q "output: sw_if 0 (host)" || fail "SYN-ACK leaves on the host port: $synack"
+echo "$synack" | grep -qx "output: sw_if 0 (host)" || fail "SYN-ACK leaves on the host port: $synack"
 echo "$synack" | grep -q "IP4: $swmac -> $hostmac" || fail "SYN-ACK leaves switch MAC -> host MAC: $synack"
 echo "$synack" | grep -q "tos 0x00, ttl 63" || fail "SYN-ACK leaves with TTL 63: $synack"
 pass "SYN-ACK trace: veth-pod1 in, host routes, MACs, TTL 64 -> 63, host port out"

@@ -112,6 +112,45 @@ expect_eq() {
 	fi
 }
 
+# expect_none DESCRIPTION PATTERN CMD...: CMD succeeds and prints no line
+# matching PATTERN (ERE; "." for nothing at all). A negative check that a
+# failing command would pass otherwise.
+expect_none() {
+	local what=$1 pattern=$2 out
+	shift 2
+	psw_group_failed=
+	if ! out=$("$@" 2>&1); then
+		psw_result "not ok" "$what: '$*' failed: $out"
+		return 1
+	elif printf '%s\n' "$out" | grep -Eq -- "$pattern"; then
+		psw_result "not ok" "$what: '$*' printed /$pattern/: $(printf '%s\n' "$out" | grep -E -m 3 -- "$pattern")"
+		return 1
+	fi
+	psw_result ok "$what"
+}
+
+# counter NODE REASON: psw0's error counter (show psw0 errors), 0 when not
+# listed; nothing when pswctl fails, so that arithmetic on it fails too.
+counter() {
+	local out
+	out=$("$PSWCTL" show psw0 errors) || return 1
+	printf '%s\n' "$out" | awk -v node="$1" -v reason="$2" '
+		{ n = $1; nd = $2; $1 = $2 = ""; sub(/^ +/, "") }
+		nd == node && $0 == reason { s += n }
+		END { print s + 0 }'
+}
+
+# port_stat PORT FIELD: one of rx_packets rx_bytes tx_packets tx_bytes
+# drops of a psw0 port (show psw0 stats); nothing when there is none.
+port_stat() {
+	local out
+	out=$("$PSWCTL" show psw0 stats) || return 1
+	printf '%s\n' "$out" | awk -v port="$1" -v f="$2" '
+		BEGIN { col["rx_packets"] = 5; col["rx_bytes"] = 7; col["tx_packets"] = 10
+			col["tx_bytes"] = 12; col["drops"] = 15 }
+		$1 == "sw_if" && $3 == port && (f in col) { print $col[f] }'
+}
+
 psw_load() {
 	lsmod | grep -q '^podswitch ' && return 0
 	insmod "$PSW_KO" || bail "insmod $PSW_KO"

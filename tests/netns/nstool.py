@@ -3,7 +3,8 @@
 
   nstool.py echo-server ADDR PORT            TCP and UDP echo, forever
   nstool.py tcp-echo ADDR PORT NBYTES        connect, send, expect it back
-  nstool.py udp-echo ADDR PORT NBYTES        one datagram without DF, back whole
+  nstool.py udp-echo ADDR PORT NBYTES [N]    N datagrams without DF, sent once
+                                             each, back whole
   nstool.py udp-mesh PORT NS=ADDR ...        all-pairs UDP reachability
   nstool.py genl CMD ATTRS                   one raw podswitch request;
                                              prints OK or ERR errno message
@@ -100,23 +101,24 @@ def tcp_echo(addr, port, nbytes):
     print(f"tcp-echo: {nbytes} bytes echoed")
 
 
-def udp_echo(addr, port, nbytes):
-    payload = os.urandom(int(nbytes))
+def udp_echo(addr, port, nbytes, count="1"):
+    """COUNT datagrams of NBYTES, one at a time, each sent once: every one
+    must come back whole within 3 s."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     # No DF: the datagram may be fragmented on the way.
     s.setsockopt(socket.IPPROTO_IP, 10, 0)  # IP_MTU_DISCOVER = IP_PMTUDISC_DONT
     s.settimeout(3)
-    for _ in range(5):
+    for i in range(int(count)):
+        payload = os.urandom(int(nbytes))
         s.sendto(payload, (addr, int(port)))
         try:
             data, _ = s.recvfrom(65536)
         except socket.timeout:
-            continue
+            sys.exit(f"udp-echo: datagram {i + 1} of {count} not echoed within 3 s")
         if data != payload:
-            sys.exit(f"udp-echo: got {len(data)} bytes back, not the {len(payload)} sent")
-        print(f"udp-echo: {len(payload)} bytes echoed")
-        return
-    sys.exit("udp-echo: no answer")
+            sys.exit(f"udp-echo: datagram {i + 1}: got {len(data)} bytes back, "
+                     f"not the {len(payload)} sent")
+    print(f"udp-echo: {count} datagrams of {nbytes} bytes echoed")
 
 
 def tcp_try(addr, port, timeout="2"):

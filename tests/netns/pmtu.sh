@@ -19,13 +19,24 @@ out=$(ip netns exec pod1 ping -c 1 -W 2 -M do -s 1400 10.1.1.7 2>&1)
 echo "$out" | grep -q "From 169.254.1.1 icmp_seq=1 Frag needed and DF set (mtu = 1400)" ||
 	fail "frag needed from the switch: $out"
 pass "too big with DF: frag needed (mtu = 1400) from the switch"
-expect "pod1 learned the path MTU" sh -c \
+expect "pod1 learned the path MTU from the ping" sh -c \
 	"ip -n pod1 route get 10.1.1.7 | grep -q 'mtu 1400'"
+# pod2 advertises an MSS for 1500-byte packets (its own MTU would make it
+# 1360 and no segment would need the switch's frag-needed).
+check "pod2 advertises MSS 1460 to pod1" \
+	ip -n pod2 route add 10.1.1.6 via 169.254.1.1 dev eth0 advmss 1460
 ip -n pod1 route flush cache
+expect_none "pod1 forgot the path MTU" "mtu 1400" ip -n pod1 route get 10.1.1.7
+t0=$(counter ip4-rewrite "too big, DF set")
 expect "TCP pod1 -> pod2 discovers the path MTU (1 MB echoed)" \
 	ip netns exec pod1 $NSTOOL tcp-echo 10.1.1.7 8080 1000000
-expect "a 4000-byte UDP datagram without DF is fragmented and arrives whole" \
-	ip netns exec pod1 $NSTOOL udp-echo 10.1.1.7 8080 4000
+[ "$(counter ip4-rewrite "too big, DF set")" -gt "$t0" ] ||
+	fail "the TCP stream met no frag-needed (${t0} before)"
+pass "the TCP stream met the switch's frag-needed"
+expect "pod1 learned the path MTU from the TCP stream" sh -c \
+	"ip -n pod1 route get 10.1.1.7 | grep -q 'mtu 1400'"
+expect "20 UDP datagrams of 4000 bytes without DF are fragmented and arrive whole" \
+	ip netns exec pod1 $NSTOOL udp-echo 10.1.1.7 8080 4000 20
 errs=$("$PSWCTL" show psw0 errors)
 echo "$errs" | grep -Eq '^ +[1-9][0-9]* +ip4-rewrite +too big, DF set$' || fail "counted: $errs"
 echo "$errs" | grep -Eq '^ +[1-9][0-9]* +output +packets fragmented$' || fail "counted: $errs"

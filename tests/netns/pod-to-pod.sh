@@ -14,12 +14,12 @@ ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 8080 &
 wait_listen pod2 8080
 wait_listen pod1 8080
 
-expect "pod1 pings pod2" ip netns exec pod1 ping -c 3 -i 0.2 -W 2 10.1.1.7
-expect "pod2 pings pod1" ip netns exec pod2 ping -c 3 -i 0.2 -W 2 10.1.1.6
+expect "pod1 pings pod2" ip netns exec pod1 ping -c 3 -i 0.2 -W 2 -w 5 10.1.1.7
+expect "pod2 pings pod1" ip netns exec pod2 ping -c 3 -i 0.2 -W 2 -w 5 10.1.1.6
 expect "pod1 pings its gateway, the switch address" \
-	ip netns exec pod1 ping -c 2 -i 0.2 -W 2 169.254.1.1
-expect "the host pings pod1" ping -c 2 -i 0.2 -W 2 10.1.1.6
-expect "pod1 pings the host" ip netns exec pod1 ping -c 2 -i 0.2 -W 2 172.30.1.2
+	ip netns exec pod1 ping -c 2 -i 0.2 -W 2 -w 5 169.254.1.1
+expect "the host pings pod1" ping -c 2 -i 0.2 -W 2 -w 5 10.1.1.6
+expect "pod1 pings the host" ip netns exec pod1 ping -c 2 -i 0.2 -W 2 -w 5 172.30.1.2
 expect "pod1 -> pod2 TCP, 200 kB both ways" ip netns exec pod1 $NSTOOL tcp-echo 10.1.1.7 8080 200000
 expect "pod2 -> host TCP" sh -c "
 	python3 -S -c 'import socket,time
@@ -58,8 +58,10 @@ pass "errors count ttl expired, no route and echo replies"
 expect "route add drop" "$PSWCTL" route add psw0 10.1.1.0/24 drop
 expect "pod /32 still wins over the /24 drop" ip netns exec pod1 ping -c 1 -W 2 10.1.1.7
 expect "route add a /32 drop" "$PSWCTL" route add psw0 10.1.1.7/32 drop
+d0=$(counter ip4-lookup "drop route")
 expect_fail "a static /32 drop beats the pod route" "100% packet loss" \
 	ip netns exec pod1 ping -c 1 -W 1 10.1.1.7
+expect_eq "dropped by the drop route" $((d0 + 1)) "$(counter ip4-lookup "drop route")"
 expect "route del" "$PSWCTL" route del psw0 10.1.1.7/32
 expect "pod2 reachable again" ip netns exec pod1 ping -c 1 -W 2 10.1.1.7
 routes=$("$PSWCTL" show psw0 routes)
@@ -69,18 +71,20 @@ echo "$routes" | grep -qx "172.30.1.2/32 host proto host-address" || fail "route
 pass "route show lists static, pod and host routes"
 
 # host-routes follows the netns' addresses.
-ip addr add 172.30.9.9/32 dev hostif
+ip addr add 172.30.9.9/32 dev hostif || bail "host address 172.30.9.9"
 wait_for 5 sh -c "'$PSWCTL' show psw0 routes | grep -q '^172.30.9.9/32 host'" ||
 	fail "new host address not routed"
 pass "host-routes adds a route for a new host address"
-ip addr del 172.30.9.9/32 dev hostif
-wait_for 5 sh -c "! '$PSWCTL' show psw0 routes | grep -q '^172.30.9.9/32'" ||
+ip addr del 172.30.9.9/32 dev hostif || bail "host address 172.30.9.9 removed"
+wait_for 5 sh -c "r=\$('$PSWCTL' show psw0 routes) && ! printf '%s\n' \"\$r\" | grep -q '^172.30.9.9/32'" ||
 	fail "deleted host address still routed"
 pass "host-routes removes it with the address"
 expect "host-routes off" "$PSWCTL" switch set psw0 host-routes off
-expect_eq "no host routes when off" "" "$("$PSWCTL" show psw0 routes | grep 'proto host-address')"
+expect_none "no host routes when off" "proto host-address" "$PSWCTL" show psw0 routes
+n0=$(counter ip4-lookup "no route")
 expect_fail "pod1 cannot reach the host without host routes" "100% packet loss" \
 	ip netns exec pod1 ping -c 1 -W 1 172.30.1.2
+expect_eq "dropped for want of a route" $((n0 + 1)) "$(counter ip4-lookup "no route")"
 expect "host-routes on" "$PSWCTL" switch set psw0 host-routes on
 expect "pod1 reaches the host again" ip netns exec pod1 ping -c 1 -W 2 172.30.1.2
 
