@@ -46,12 +46,12 @@ state() {
 		$PSWCTL $c 2>&1 || echo "FAILED: $c"
 	done
 }
-cat >/var/tmp/bad-input.setup <<'B'
+cat >/tmp/bad-input.setup <<'B'
 acl set psw0 1 permit proto tcp dport 80, deny
 acl bind psw0 dev veth-pod1 out 1
 nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.6:8080 weight 2
 B
-require "the state the refusals must leave alone" "$PSWCTL" -b /var/tmp/bad-input.setup
+require "the state the refusals must leave alone" "$PSWCTL" -b /tmp/bad-input.setup
 before=$(state)
 case $before in *FAILED*) bail "state: $before" ;; esac
 echo "$before" | grep -q "^    backend 10.1.1.6:8080 weight 2$" || bail "the state lacks the service: $before"
@@ -357,7 +357,7 @@ expect_fail "an unprivileged user cannot arm a trace" "pswctl: .*Operation not p
 
 # Root of a user namespace that owns a netns configures the switches there:
 # every command that changes something, through pswctl.
-cat >/var/tmp/userns.psw <<'B'
+cat >/tmp/userns.psw <<'B'
 switch set psw0 address 169.254.9.9
 port add psw0 dev veth-a ip 10.1.1.5
 route add psw0 10.8.0.0/16 drop
@@ -379,15 +379,15 @@ port del psw0 dev veth-a
 B
 expect "root of a user namespace owning the netns runs every changing command" \
 	unshare --user --map-root-user --net sh -c "ip link add psw0 type podswitch &&
-		ip link add veth-a type veth peer name veth-b && '$PSWCTL' -b /var/tmp/userns.psw &&
+		ip link add veth-a type veth peer name veth-b && '$PSWCTL' -b /tmp/userns.psw &&
 		'$PSWCTL' show psw0 | grep -q ' address 169.254.9.9 '"
 
 # A full neighbor table (16384 entries): the next static neighbor is
 # refused, and so is a port whose pod address needs an entry.
 for i in $(seq 0 16384); do
 	echo "neigh add psw0 10.200.$((i / 256)).$((i % 256)) mac 02:00:00:00:00:01 dev veth-pod1"
-done >/var/tmp/neigh.psw
-expect_fail "neighbor 16385 is refused: table full" "neighbor table full" "$PSWCTL" -b /var/tmp/neigh.psw
+done >/tmp/neigh.psw
+expect_fail "neighbor 16385 is refused: table full" "neighbor table full" "$PSWCTL" -b /tmp/neigh.psw
 expect_eq "the table holds 16384 neighbors" 16384 "$("$PSWCTL" show psw0 neigh | wc -l)"
 expect_fail "pswctl: port add with a full neighbor table" "neighbor table full" \
 	"$PSWCTL" port add psw0 dev veth-x ip 10.1.1.8 mac 02:00:00:00:00:08

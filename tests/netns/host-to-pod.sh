@@ -43,7 +43,7 @@ packet() {
 }
 # Every node that wrote a line, in order (an extra node would show).
 nodes() {
-	grep -oE '^[a-z0-9-]+:' | tr -d : | uniq | xargs
+	grep -oE '^[a-z][a-z0-9-]*(:|$)' | tr -d : | uniq | xargs
 }
 want="input ip4-input acl-in nat44-in ip4-lookup ip4-rewrite acl-out output"
 

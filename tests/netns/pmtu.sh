@@ -35,6 +35,9 @@ expect "TCP pod1 -> pod2 discovers the path MTU (1 MB echoed)" \
 pass "the TCP stream met the switch's frag-needed"
 expect "pod1 learned the path MTU from the TCP stream" sh -c \
 	"ip -n pod1 route get 10.1.1.7 | grep -q 'mtu 1400'"
+# Forgotten again, so that pod1 sends 1500-byte fragments the switch must
+# cut to its 1400-byte port.
+ip -n pod1 route flush cache
 expect "20 UDP datagrams of 4000 bytes without DF are fragmented and arrive whole" \
 	ip netns exec pod1 $NSTOOL udp-echo 10.1.1.7 8080 4000 20
 errs=$("$PSWCTL" show psw0 errors)

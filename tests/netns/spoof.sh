@@ -8,6 +8,11 @@ mkpod pod1 10.1.1.6
 mkpod pod2 10.1.1.7
 
 ip -n pod1 addr add 10.1.1.99/32 dev eth0
+# No IPv6 from the pods: its router solicitations would be port drops too.
+for ns in pod1 pod2; do
+	ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 ||
+		bail "IPv6 off in $ns"
+done
 expect "pod1 reaches pod2 from its own address" ip netns exec pod1 ping -c 1 -W 2 10.1.1.7
 # Echo requests pod2's stack received (Icmp InEchos).
 in_echos() {
