@@ -131,10 +131,37 @@ static void psw_test_neigh_unresolved(struct kunit *test)
 	test_switch_free(sw);
 }
 
+/*
+ * A full table refuses the next entry, static or learned, and takes one
+ * again once an entry goes. (Filling it through netlink would cost minutes
+ * of the VM's time; bad-input reaches the rest of the netlink path.)
+ */
+static void psw_test_neigh_full(struct kunit *test)
+{
+	struct psw_switch *sw = test_switch(test);
+	__be32 extra = htonl(0xac1e0109);
+	u32 i;
+
+	for (i = 0; i < PSW_NEIGH_MAX; i++)
+		KUNIT_ASSERT_EQ(test, psw_neigh_set(sw, 1, htonl(0x0a000000 + i), mac_a,
+						    PSW_NEIGH_STATIC), 0);
+	KUNIT_EXPECT_EQ(test, sw->neigh.count, (u32)PSW_NEIGH_MAX);
+	KUNIT_EXPECT_EQ(test, psw_neigh_set(sw, 1, extra, mac_a, PSW_NEIGH_STATIC), -ENOSPC);
+	KUNIT_EXPECT_FALSE(test, psw_neigh_learn(sw, 0, extra, mac_b, true));
+	KUNIT_EXPECT_EQ(test, state_of(sw, 0, extra), 0xff);
+	KUNIT_EXPECT_EQ(test, sw->neigh.count, (u32)PSW_NEIGH_MAX);
+	/* Replacing an entry needs no room. */
+	KUNIT_EXPECT_EQ(test, psw_neigh_set(sw, 1, htonl(0x0a000000), mac_b, PSW_NEIGH_STATIC), 0);
+	KUNIT_EXPECT_EQ(test, psw_neigh_del(sw, 1, htonl(0x0a000001)), 0);
+	KUNIT_EXPECT_EQ(test, psw_neigh_set(sw, 1, extra, mac_a, PSW_NEIGH_STATIC), 0);
+	test_switch_free(sw);
+}
+
 static struct kunit_case psw_neigh_cases[] = {
 	KUNIT_CASE(psw_test_neigh_learning_spares_static),
 	KUNIT_CASE(psw_test_neigh_aging),
 	KUNIT_CASE(psw_test_neigh_unresolved),
+	KUNIT_CASE(psw_test_neigh_full),
 	{}
 };
 
