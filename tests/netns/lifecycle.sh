@@ -85,8 +85,8 @@ expect_eq "netns b lists the new switch" "psw0" "$(nspsw b show | cut -d: -f1 | 
 # Dumps of several messages: 1200 routes (three parts of about 32 KiB),
 # complete and without duplicates; two services of 1024 backends each,
 # the second continued across messages.
-for i in $(seq 0 1199); do echo "route add psw0 10.$((i / 250)).$((i % 250)).0/24 drop"; done >/var/tmp/routes
-require "1200 static routes in one batch" nspsw b -b /var/tmp/routes
+for i in $(seq 0 1199); do echo "route add psw0 10.$((i / 250)).$((i % 250)).0/24 drop"; done >/tmp/routes
+require "1200 static routes in one batch" nspsw b -b /tmp/routes
 r=$(nspsw b show psw0 routes) || fail "route dump: $r"
 expect_eq "a route dump of three parts is complete, no duplicates" "1200 1200" \
 	"$(echo "$r" | grep -c ' drop proto static$') $(echo "$r" | sort -u | grep -c ' drop proto static$')"

@@ -117,8 +117,8 @@ expect "NAT44 limit back" "$PSWCTL" set psw0 nat44 max-sessions 500000
 swmac=$("$PSWCTL" -j show psw0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
 echo "$swmac" | grep -Eq '^([0-9a-f]{2}:){5}[0-9a-f]{2}$' || bail "switch MAC: '$swmac'"
 expect "flush" "$PSWCTL" session flush psw0 nat44
-rm -f /var/tmp/snat-stop
-in1 $NSTOOL tcp-hold 192.168.100.2 8080 2 /var/tmp/snat-stop >/var/tmp/snat-hold.out 2>&1 &
+rm -f /tmp/snat-stop
+in1 $NSTOOL tcp-hold 192.168.100.2 8080 2 /tmp/snat-stop >/tmp/snat-hold.out 2>&1 &
 hold=$!
 wait_for 20 sh -c "[ \$('$PSWCTL' session show psw0 nat44 | grep -c 'as 192.168.100.10:.* established') = 2 ]" ||
 	bail "2 held connections on .10: $("$PSWCTL" session show psw0 nat44)"
@@ -138,9 +138,9 @@ pass "ARP for the pool answered on the uplink with the switch MAC"
 expect "pool replaced by .20 alone" "$PSWCTL" nat44 snat add psw0 dev veth-up 192.168.100.20
 expect_none "sessions outside the new pool are deleted at once" "as 192\.168\.100\.1[01]:" \
 	"$PSWCTL" session show psw0 nat44
-touch /var/tmp/snat-stop
+touch /tmp/snat-stop
 wait $hold
-expect_eq "the held connections broke" 2 "$(grep -c '^outside broken' /var/tmp/snat-hold.out)"
+expect_eq "the held connections broke" 2 "$(grep -c '^outside broken' /tmp/snat-hold.out)"
 who=$(in1 $NSTOOL tcp-who 192.168.100.2 8080 1) || fail "after the replacement: $who"
 echo "$who" | grep -qx "peers 192.168.100.20" || fail "new connections from .20: $who"
 pass "new connections leave from the new pool's address"

@@ -126,9 +126,9 @@ printf '%s\n' "addr add 10.1.1.9/32 dev eth0" "link set lo up" "link set eth0 up
 	ip -n pod4 -batch - || bail "pod4 set up"
 # No GSO frames bigger than the relay reads.
 ip netns exec pod4 ethtool -K eth0 tso off gso off >/dev/null || bail "pod4 offloads"
-$NSTOOL tap-wire tap-pod4 pod4 wire >/var/tmp/tapwire.log 2>&1 &
+$NSTOOL tap-wire tap-pod4 pod4 wire >/tmp/tapwire.log 2>&1 &
 tapwire=$!
-wait_for 5 ip link show tap-pod4 || bail "tap-wire: $(cat /var/tmp/tapwire.log)"
+wait_for 5 ip link show tap-pod4 || bail "tap-wire: $(cat /tmp/tapwire.log)"
 ip link set tap-pod4 up || bail "tap-pod4 up"
 require "a tap as a pod port" "$PSWCTL" port add psw0 dev tap-pod4 ip 10.1.1.9
 expect "pod1 pings the pod behind the tap" ip netns exec pod1 ping -c 2 -i 0.3 -W 2 -w 5 10.1.1.9
