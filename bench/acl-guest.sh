@@ -36,19 +36,22 @@ PY
 # 1. classification
 declare -A c
 for n in 10 1000 10000; do
-	acl_set 100 $n "permit"
-	"$PSWCTL" acl bind psw0 dev veth-pod1 in 100
+	acl_set 100 $n "permit" || bail "acl set 100: $n rules"
+	"$PSWCTL" acl bind psw0 dev veth-pod1 in 100 || bail "acl bind 100"
+	got=$("$PSWCTL" -j show psw0 acl | python3 -c 'import json,sys; print(len({a["acl"]: a for a in json.load(sys.stdin)["acls"]}[100]["rules"]))')
+	[ "$got" = "$n" ] || bail "acl 100 has $got rules, not $n"
 	c[$n]=$(median "$(udp_pps pod1 10.1.1.7)" "$(udp_pps pod1 10.1.1.7)" "$(udp_pps pod1 10.1.1.7)")
 done
-"$PSWCTL" acl bind psw0 dev veth-pod1 in
+"$PSWCTL" acl bind psw0 dev veth-pod1 in || bail "acl unbind"
 none=$(median "$(udp_pps pod1 10.1.1.7)" "$(udp_pps pod1 10.1.1.7)" "$(udp_pps pod1 10.1.1.7)")
 hits=$("$PSWCTL" -j show psw0 acl | python3 -c 'import json,sys; print(json.load(sys.stdin)["acls"][0]["rules"][-1]["hits"])')
 
 # 2. forwarding: reflect on pod1 in (after 999 policy rules), deny on pod1 out.
-acl_set 101 1000 "reflect"
-"$PSWCTL" acl set psw0 102 deny
-"$PSWCTL" acl bind psw0 dev veth-pod1 in 101
-"$PSWCTL" acl bind psw0 dev veth-pod1 out 102
+acl_set 101 1000 "reflect" || bail "acl set 101"
+"$PSWCTL" acl set psw0 102 deny || bail "acl set 102"
+"$PSWCTL" acl bind psw0 dev veth-pod1 in 101 || bail "acl bind 101"
+"$PSWCTL" acl bind psw0 dev veth-pod1 out 102 || bail "acl bind 102"
+ip netns exec pod2 ping -c 1 -W 2 10.1.1.6 >/dev/null && bail "podswitch lets pod2 open connections to pod1"
 python3 - <<'PY' >/tmp/fw.nft
 print("table inet bench {\n  chain bench_fw {\n    type filter hook forward priority 0; policy drop;")
 print("    ct state established,related accept")
@@ -65,8 +68,8 @@ read -r pt nt pu nu <<<"$r"
 nft delete table inet bench
 
 # 3. session memory: 50000 UDP sessions (one per destination port).
-"$PSWCTL" session flush psw0
-"$PSWCTL" set psw0 timeout udp 600
+"$PSWCTL" session flush psw0 || bail "session flush"
+"$PSWCTL" set psw0 timeout udp 600 || bail "udp timeout"
 mem() { awk '/^Slab:|^VmallocUsed:/ { s += $2 } END { print s }' /proc/meminfo; }
 sync; echo 3 >/proc/sys/vm/drop_caches
 before=$(mem)
@@ -79,6 +82,8 @@ for p in range(10000, 60000):
 sleep 1
 after=$(mem)
 nsess=$("$PSWCTL" -j show psw0 sessions | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+# Back-to-back sendto() can overflow the backlog: most must have made it.
+[ "${nsess:-0}" -ge 49000 ] || bail "sessions: $nsess of 50000"
 # SLUB may merge the cache with another of its size: sysfs still names it.
 objsize=$(cat /sys/kernel/slab/psw_session/slab_size 2>/dev/null || echo 0)
 ctsize=$(cat /sys/kernel/slab/nf_conntrack/slab_size 2>/dev/null || echo 0)

@@ -90,11 +90,12 @@ for i in range(9990):
 ' >/tmp/svc10k.batch
 "$PSWCTL" -b /tmp/svc10k.batch || bail "10000 services"
 nsvc=$("$PSWCTL" -j show psw0 nat44 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["services"]))')
+[ "$nsvc" -ge 10000 ] || bail "services: $nsvc"
 c10k=$(median "$(crr pod1 10.96.0.10)" "$(crr pod1 10.96.0.10)" "$(crr pod1 10.96.0.10)")
 
 # 4. NAT memory: 50000 UDP sessions, one per source port.
-"$PSWCTL" session flush psw0
-"$PSWCTL" set psw0 nat44 timeout udp 600
+"$PSWCTL" session flush psw0 || bail "session flush"
+"$PSWCTL" set psw0 nat44 timeout udp 600 || bail "NAT44 UDP timeout"
 mem() { awk '/^Slab:|^VmallocUsed:/ { s += $2 } END { print s }' /proc/meminfo; }
 sync; echo 3 >/proc/sys/vm/drop_caches
 before=$(mem)
@@ -110,6 +111,7 @@ for p in range(10000, 60000):
 sleep 1
 after=$(mem)
 nsess=$("$PSWCTL" -j session show psw0 nat44 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "${nsess:-0}" -ge 49000 ] || bail "NAT sessions: $nsess of 50000"
 # SLUB may merge the cache with another of its size: sysfs still names it.
 objsize=$(cat /sys/kernel/slab/psw_nat_session/slab_size 2>/dev/null || echo 0)
 ctsize=$(cat /sys/kernel/slab/nf_conntrack/slab_size 2>/dev/null || echo 0)

@@ -384,4 +384,14 @@ expect "root of a user namespace owning the netns runs every changing command" \
 		ip link add veth-a type veth peer name veth-b && '$PSWCTL' -b /tmp/userns.psw &&
 		'$PSWCTL' show psw0 | grep -q ' address 169.254.9.9 '"
 
+# switch set is all or nothing: valid settings beside one invalid one
+# change nothing (the final comparison shows it).
+expect_fail "pswctl: switch set with a valid MAC and flags but a bad address" \
+	"switch address must be a unicast IPv4 address" \
+	"$PSWCTL" switch set psw0 mac 02:00:00:00:00:99 host-routes off anti-spoof off address 224.0.0.1
+expect_genl "every setting valid but the NAT loopback" "NAT loopback must be a unicast IPv4 address" $SET_SWITCH \
+	"[(2, \"psw0\"), (3, bytes([2, 0, 0, 0, 0, 0x99])), (4, ip('169.254.9.9')), (5, u8(0)), (6, u8(0)), ($A_MAX_SESSIONS, u32(7)), ($A_TIMEOUTS, [(3, u32(9))]), ($A_NAT44_MAX_SESSIONS, u32(7)), ($A_NAT44_LOOPBACK, ip('239.1.1.1'))]"
+expect_genl "every setting valid but one timeout" "integer out of range \\[attr $A_TIMEOUTS\\.2\\]" $SET_SWITCH \
+	"[(2, \"psw0\"), (3, bytes([2, 0, 0, 0, 0, 0x99])), (4, ip('169.254.9.9')), ($A_TIMEOUTS, [(1, u32(5)), (2, u32(0))])]"
+
 expect_eq "nothing was changed by what was refused" "$before" "$(state)"

@@ -83,5 +83,22 @@ tx=$(ip -j -s link show psw0 | python3 -S -c 'import json,sys; print(json.load(s
 [ "$tx" -gt 10 ] || fail "ip -s link psw0 shows $tx packets sent into the switch"
 pass "ip -s link psw0 counts what the host sent into the switch"
 
+# A new switch MAC: shown, used in ARP answers; frames still sent to the
+# old one are not for the switch.
+expect "switch set mac" "$PSWCTL" switch set psw0 mac 02:00:00:00:00:aa
+expect "show gives the new switch MAC" sh -c \
+	"'$PSWCTL' show psw0 | grep -q '^psw0: .* mac 02:00:00:00:00:aa address 169.254.1.1 '"
+expect "the host port has it" sh -c "'$PSWCTL' show psw0 ports | grep -qx 'sw_if 0 host host mac 02:00:00:00:00:aa'"
+o0=$(counter input "frame not for the switch")
+expect_fail "the host's neighbor entry still has the old MAC: no answer" "100% packet loss" \
+	ping -c 1 -W 1 10.1.1.6
+[ "$(counter input "frame not for the switch")" -gt "$o0" ] ||
+	fail "frames to the old MAC counted: $("$PSWCTL" show psw0 errors)"
+pass "frames to the old switch MAC are dropped and counted"
+check "the host forgets its neighbors" ip neigh flush dev psw0
+expect "after the host asks again it reaches the pod" ping -c 1 -W 2 10.1.1.6
+expect "the switch answered ARP with its new MAC" sh -c \
+	"ip neigh show 10.1.1.6 dev psw0 | grep -q 'lladdr 02:00:00:00:00:aa '"
+
 expect "trace clear" "$PSWCTL" trace psw0 clear
 expect_eq "trace is empty after clear" "No packets in trace buffer" "$("$PSWCTL" trace psw0 show)"

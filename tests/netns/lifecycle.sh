@@ -81,3 +81,28 @@ expect_none "the switches went with the module" "^(m[0-9]+|psw2)$" links_b
 expect "the module loads again" insmod "$PSW_KO"
 expect "and creates switches again" ip -n b link add psw0 type podswitch
 expect_eq "netns b lists the new switch" "psw0" "$(nspsw b show | cut -d: -f1 | xargs)"
+
+# Dumps of several messages: 1200 routes (three parts of about 32 KiB),
+# complete and without duplicates; two services of 1024 backends each,
+# the second continued across messages.
+for i in $(seq 0 1199); do echo "route add psw0 10.$((i / 250)).$((i % 250)).0/24 drop"; done >/tmp/routes
+require "1200 static routes in one batch" nspsw b -b /tmp/routes
+r=$(nspsw b show psw0 routes) || fail "route dump: $r"
+expect_eq "a route dump of three parts is complete, no duplicates" "1200 1200" \
+	"$(echo "$r" | grep -c ' drop proto static$') $(echo "$r" | sort -u | grep -c ' drop proto static$')"
+be=$(for i in $(seq 0 1023); do printf ' backend 10.2.%d.%d:80' $((i / 250)) $((i % 250 + 1)); done)
+require "two services of 1024 backends" sh -c \
+	"ip netns exec b '$PSWCTL' nat44 service add psw0 tcp 10.96.0.1:80 $be &&
+	 ip netns exec b '$PSWCTL' nat44 service add psw0 tcp 10.96.0.2:80 $be"
+expect_eq "2 services, 2048 backends, over several messages" "2 2048 2048" \
+	"$(nspsw b show psw0 nat44 | awk '/^service/ {s++} /^    backend/ {b++; u[$0 FS s]++} END {print s, b, length(u)}')"
+
+# A dump that the switch changed between its parts is marked
+# NLM_F_DUMP_INTR (so the reader retries); a dump nothing changed is not.
+out=$(ip netns exec b $NSTOOL genl-dump-intr 8 '[(2, "psw0")]' \
+	6 '[(2, "psw0"), (8, [(1, ip("10.250.0.0")), (2, u8(16)), (3, u8(3))])]' 2>&1)
+echo "$out" | grep -Eq '^1[0-9]{3} messages, [1-9][0-9]* interrupted$' ||
+	fail "a route dump changed between its parts says so: $out"
+pass "a route dump changed between its parts says so ($out)"
+expect_eq "a route dump nothing changed (a trace cleared meanwhile) does not" "0 interrupted" \
+	"$(ip netns exec b $NSTOOL genl-dump-intr 8 '[(2, "psw0")]' 14 '[(2, "psw0")]' | cut -d' ' -f3-)"

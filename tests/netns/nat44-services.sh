@@ -143,6 +143,21 @@ pass "affinity: one backend for each client, the host too"
 who=$(inC $NSTOOL tcp-who 10.96.0.30 80 10)
 expect_eq "client keeps its backend" "$first 10" "$(echo "$who" | head -1)"
 
+# Affinity expires: 3 s after the client's last new connection the weights
+# pick again (podB's 65535 against podA's 1: a wrong pick once in 65536).
+expect "affinity 3 s, podA alone" "$PSWCTL" nat44 service add psw0 tcp 10.96.0.31:80 \
+	backend 10.1.1.6:8080 affinity 3
+expect_eq "first connection: podA" "podA 1" "$(inC $NSTOOL tcp-who 10.96.0.31 80 1 | head -1)"
+expect "podB added with weight 65535; the update keeps podA's affinity record" \
+	"$PSWCTL" nat44 service add psw0 tcp 10.96.0.31:80 backend 10.1.1.6:8080 \
+	backend 10.1.1.7:8080 weight 65535 affinity 3
+expect_eq "within 3 s the client keeps podA despite the weights" "podA 3" \
+	"$(inC $NSTOOL tcp-who 10.96.0.31 80 3 | head -1)"
+sleep 4
+expect_eq "3 s after its last new connection the affinity is gone: podB" "podB 3" \
+	"$(inC $NSTOOL tcp-who 10.96.0.31 80 3 | head -1)"
+expect "service deleted" "$PSWCTL" nat44 service del psw0 tcp 10.96.0.31:80
+
 # Backend removed under running connections: its sessions go at once, the
 # other backend's connections go on.
 expect "service with two backends" "$PSWCTL" nat44 service add psw0 tcp 10.96.0.40:80 \
@@ -226,9 +241,13 @@ PY
 }
 iperf "iperf3 through the VIP, offloads on"
 for dev in veth-podA veth-podC; do
-	ethtool -K "$dev" tso off gso off gro off tx off sg off 2>/dev/null
+	ethtool -K "$dev" tso off gso off gro off tx off sg off || fail "ethtool -K $dev: offloads off"
 done
 for ns in podA podC; do
-	ip netns exec "$ns" ethtool -K eth0 tso off gso off gro off tx off sg off 2>/dev/null
+	ip netns exec "$ns" ethtool -K eth0 tso off gso off gro off tx off sg off ||
+		fail "ethtool -K eth0 in $ns: offloads off"
+	ip netns exec "$ns" ethtool -k eth0 | grep -qx 'tcp-segmentation-offload: off' ||
+		fail "TSO still on in $ns"
 done
+pass "offloads off on the client's and podA's veths"
 iperf "iperf3 through the VIP, offloads off"

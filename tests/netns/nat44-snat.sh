@@ -102,6 +102,50 @@ n=$(printf '%s\n' "$sess" | grep -c '^nat44 ')
 pass "the table holds at most 3 sessions ($n)"
 expect "NAT44 settings back" "$PSWCTL" set psw0 nat44 timeout udp 300 max-sessions 500000
 
+# Lowering the NAT44 limit below what the table holds keeps its sessions;
+# new flows are dropped until it is below.
+expect "flush" "$PSWCTL" session flush psw0 nat44
+expect "4 UDP flows through SNAT" in1 $NSTOOL udp-who 192.168.100.2 8080 4
+expect "NAT44 limit 2, below the 4 there are" "$PSWCTL" set psw0 nat44 max-sessions 2
+expect_eq "the 4 NAT sessions stay" 4 "$("$PSWCTL" session show psw0 nat44 | grep -c '^nat44 ')"
+expect_fail "a 5th flow is dropped while over the limit" "timed out" in1 $NSTOOL udp-try 192.168.100.2 8080 2
+expect "NAT44 limit back" "$PSWCTL" set psw0 nat44 max-sessions 500000
+
+# Replacing the pool: sessions on an address the new pool keeps stay, the
+# others go at once; each pod gets one address of a multi-address pool;
+# the switch answers ARP for every pool address.
+swmac=$("$PSWCTL" -j show psw0 | python3 -S -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
+echo "$swmac" | grep -Eq '^([0-9a-f]{2}:){5}[0-9a-f]{2}$' || bail "switch MAC: '$swmac'"
+expect "flush" "$PSWCTL" session flush psw0 nat44
+rm -f /tmp/snat-stop
+in1 $NSTOOL tcp-hold 192.168.100.2 8080 2 /tmp/snat-stop >/tmp/snat-hold.out 2>&1 &
+hold=$!
+wait_for 20 sh -c "[ \$('$PSWCTL' session show psw0 nat44 | grep -c 'as 192.168.100.10:.* established') = 2 ]" ||
+	bail "2 held connections on .10: $("$PSWCTL" session show psw0 nat44)"
+expect "pool replaced by .10-.11" "$PSWCTL" nat44 snat add psw0 dev veth-up 192.168.100.10-192.168.100.11
+expect "show nat44 lists the two-address pool" sh -c \
+	"'$PSWCTL' show psw0 nat44 | grep -qx 'snat dev veth-up 192.168.100.10-192.168.100.11'"
+expect_eq "sessions on an address the new pool keeps stay" 2 \
+	"$("$PSWCTL" session show psw0 nat44 | grep -c 'as 192\.168\.100\.10:')"
+for p in p1 p2 p3; do
+	who=$(ip netns exec $p $NSTOOL tcp-who 192.168.100.2 8080 3) || fail "$p through the pool: $who"
+	echo "$who" | grep -Eq '^peers 192\.168\.100\.1[01]$' || fail "$p: one pool address for all its connections: $who"
+done
+pass "each pod's connections leave from one address of the pool"
+ip -n outside neigh show | grep -q "^192.168.100.1[01] .*lladdr $swmac " ||
+	fail "the outside resolved a pool address to the switch MAC: $(ip -n outside neigh show)"
+pass "ARP for the pool answered on the uplink with the switch MAC"
+expect "pool replaced by .20 alone" "$PSWCTL" nat44 snat add psw0 dev veth-up 192.168.100.20
+expect_none "sessions outside the new pool are deleted at once" "as 192\.168\.100\.1[01]:" \
+	"$PSWCTL" session show psw0 nat44
+touch /tmp/snat-stop
+wait $hold
+expect_eq "the held connections broke" 2 "$(grep -c '^outside broken' /tmp/snat-hold.out)"
+who=$(in1 $NSTOOL tcp-who 192.168.100.2 8080 1) || fail "after the replacement: $who"
+echo "$who" | grep -qx "peers 192.168.100.20" || fail "new connections from .20: $who"
+pass "new connections leave from the new pool's address"
+expect "back to the .10 pool" "$PSWCTL" nat44 snat add psw0 dev veth-up 192.168.100.10
+
 # Removing the pool removes its sessions (long-lived ones: TCP, transient
 # for 120 s after the close).
 who=$(in1 $NSTOOL tcp-who 192.168.100.2 8080 3) || fail "connections for the pool removal: $who"

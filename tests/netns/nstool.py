@@ -5,9 +5,14 @@
   nstool.py tcp-echo ADDR PORT NBYTES        connect, send, expect it back
   nstool.py udp-echo ADDR PORT NBYTES [N]    N datagrams without DF, sent once
                                              each, back whole
+  nstool.py udp-from SPORT ADDR PORT [T]     one datagram from port SPORT, echoed
   nstool.py udp-mesh PORT NS=ADDR ...        all-pairs UDP reachability
+  nstool.py tap-wire TAP NS IFNAME           a tap relayed to IFNAME in NS
   nstool.py genl CMD ATTRS                   one raw podswitch request;
                                              prints OK or ERR errno message
+  nstool.py genl-dump-intr DCMD DATTRS CCMD CATTRS
+                                             a dump changed between its parts:
+                                             "N messages, K interrupted"
   nstool.py genl-server                      the same for each line
                                              "TAG<TAB>CMD<TAB>ATTRS" of stdin:
                                              one line "TAG ANSWER" each (a
@@ -119,6 +124,42 @@ def udp_echo(addr, port, nbytes, count="1"):
             sys.exit(f"udp-echo: datagram {i + 1}: got {len(data)} bytes back, "
                      f"not the {len(payload)} sent")
     print(f"udp-echo: {count} datagrams of {nbytes} bytes echoed")
+
+
+def tap_wire(tap, ns, ifname):
+    """Create tap TAP here (gone when this process ends) and relay its
+    frames to and from IFNAME in netns NS: the far end of the wire is a
+    pod with its own stack, attached to the switch by a tap."""
+    import fcntl
+    TUNSETIFF, IFF_TAP, IFF_NO_PI = 0x400454CA, 0x0002, 0x1000
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH22x", tap.encode(), IFF_TAP | IFF_NO_PI))
+    with netns(ns):
+        p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+        p.bind((ifname, 0))
+    print(f"tap-wire: {tap} <-> {ns}/{ifname}", flush=True)
+    while True:
+        r, _, _ = select.select([fd, p], [], [])
+        if fd in r:
+            p.send(os.read(fd, 65536))
+        if p in r:
+            data, addr = p.recvfrom(65536)
+            if addr[2] != socket.PACKET_OUTGOING:
+                os.write(fd, data)
+
+
+def udp_from(sport, addr, port, timeout="2"):
+    """One datagram from source port SPORT to an echo server: exit 0 when
+    it comes back."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", int(sport)))
+    s.settimeout(float(timeout))
+    s.sendto(b"ping", (addr, int(port)))
+    try:
+        s.recv(100)
+    except OSError as e:
+        sys.exit(f"udp-from :{sport} to {addr}:{port}: {e.__class__.__name__}: {e}")
+    print(f"udp-from :{sport} to {addr}:{port}: answered")
 
 
 def tcp_try(addr, port, timeout="2"):
@@ -493,6 +534,31 @@ def genl(cmd, attrs):
     print(genl_answer(sock, family, cmd, attrs, 2))
 
 
+def genl_dump_intr(dcmd, dattrs, ccmd, cattrs):
+    """Dump DCMD; between its first part (built as the request is sent)
+    and the rest, make the change CCMD on another socket. Print how many
+    messages came and how many carried NLM_F_DUMP_INTR."""
+    sock, family = genl_socket()
+    other, _ = genl_socket()
+    body = struct.pack("BBH", int(dcmd), 1, 0) + b"".join(nla(*a) for a in eval(dattrs))
+    sock.send(struct.pack("=IHHII", 16 + len(body), family, NLM_F_REQUEST | 0x300, 1, 0) + body)
+    err, text = genl_request(other, family, int(ccmd), eval(cattrs), 2)
+    if err:
+        sys.exit(f"genl-dump-intr: the change failed: {os.strerror(err)}: {text}")
+    n = intr = 0
+    while True:
+        data = sock.recv(65536)
+        off = 0
+        while off < len(data):
+            length, mtype, flags, _, _ = struct.unpack_from("=IHHII", data, off)
+            if mtype in (NLMSG_ERROR, 3):  # NLMSG_DONE
+                print(f"{n} messages, {intr} interrupted")
+                return
+            n += 1
+            intr += bool(flags & 0x10)  # NLM_F_DUMP_INTR
+            off += (length + 3) & ~3
+
+
 def genl_server():
     sock, family = genl_socket()
     seq = 1
@@ -518,12 +584,18 @@ if __name__ == "__main__":
         genl(args[0], args[1])
     elif cmd == "genl-server":
         genl_server()
+    elif cmd == "genl-dump-intr":
+        genl_dump_intr(*args)
     elif cmd == "udp-echo":
         udp_echo(*args)
     elif cmd == "tcp-try":
         tcp_try(*args)
     elif cmd == "udp-try":
         udp_try(*args)
+    elif cmd == "udp-from":
+        udp_from(*args)
+    elif cmd == "tap-wire":
+        tap_wire(*args)
     elif cmd == "tcp-streams":
         tcp_streams(*args)
     elif cmd == "id-server":

@@ -34,22 +34,49 @@ PY
 	pass "$what"
 }
 
+# offloads on|off: TSO, GSO, GRO, checksumming and scatter-gather on the
+# host side of the switch, both ports and both pods' eth0, each checked.
+feature() {
+	"${@:3}" ethtool -k "$1" | sed -n "s/^$2: \(on\|off\).*/\1/p"
+}
 offloads() {
-	local state=$1
-	for dev in psw0 veth-pod1 veth-pod2; do
-		ethtool -K "$dev" tso "$state" gso "$state" gro "$state" tx "$state" sg "$state" 2>/dev/null
+	local state=$1 d f
+	for d in psw0 veth-pod1 veth-pod2; do
+		ethtool -K "$d" tso "$state" gso "$state" gro "$state" tx "$state" sg "$state" ||
+			fail "ethtool -K $d: offloads $state"
 	done
-	for ns in pod1 pod2; do
-		ip netns exec "$ns" ethtool -K eth0 tso "$state" gso "$state" gro "$state" tx "$state" sg "$state" 2>/dev/null
+	for d in pod1 pod2; do
+		ip netns exec "$d" ethtool -K eth0 tso "$state" gso "$state" gro "$state" tx "$state" sg "$state" ||
+			fail "ethtool -K eth0 in $d: offloads $state"
 	done
+	for f in tcp-segmentation-offload generic-segmentation-offload tx-checksumming scatter-gather; do
+		for d in psw0 veth-pod1 veth-pod2; do
+			[ "$(feature "$d" "$f")" = "$state" ] || fail "$d $f is not $state"
+		done
+		for d in pod1 pod2; do
+			[ "$(feature eth0 "$f" ip netns exec "$d")" = "$state" ] || fail "$d eth0 $f is not $state"
+		done
+	done
+	pass "offloads $state on psw0, both ports and both pods' eth0"
 }
 
-expect_eq "veth TSO is on by default" "on" \
-	"$(ethtool -k veth-pod1 | sed -n 's/^tcp-segmentation-offload: \(on\|off\).*/\1/p')"
+# gso_frames PORT: frames longer than 1514 bytes that entered the switch on
+# PORT in the trace (GSO super-frames).
+gso_frames() {
+	"$PSWCTL" trace psw0 show | awk -v p="$1" '$1 == "input:" && $4 == "(" p ")" && $6 > 1514 { n++ } END { print n + 0 }'
+}
+
+offloads on
+expect "trace armed" "$PSWCTL" trace psw0 add 256
 iperf "host -> pod1 iperf3 with offloads on" env
+[ "$(gso_frames host)" -gt 0 ] || fail "GSO frames from the host entered the switch"
+pass "GSO frames from the host crossed the switch ($(gso_frames host))"
+expect "trace cleared and armed" sh -c "'$PSWCTL' trace psw0 clear && '$PSWCTL' trace psw0 add 256"
 iperf "pod2 -> pod1 iperf3 with offloads on" ip netns exec pod2
+[ "$(gso_frames veth-pod2)" -gt 0 ] || fail "GSO frames from pod2 entered the switch"
+pass "GSO frames from pod2 crossed the switch ($(gso_frames veth-pod2))"
 offloads off
-expect_eq "veth TSO is off" "off" \
-	"$(ethtool -k veth-pod1 | sed -n 's/^tcp-segmentation-offload: \(on\|off\).*/\1/p')"
+expect "trace cleared and armed" sh -c "'$PSWCTL' trace psw0 clear && '$PSWCTL' trace psw0 add 256"
 iperf "host -> pod1 iperf3 with offloads off" env
 iperf "pod2 -> pod1 iperf3 with offloads off" ip netns exec pod2
+expect_eq "with offloads off no frame over 1514 bytes entered" "0 0" "$(gso_frames host) $(gso_frames veth-pod2)"

@@ -85,8 +85,65 @@ n0=$(counter ip4-lookup "no route")
 expect_fail "pod1 cannot reach the host without host routes" "100% packet loss" \
 	ip netns exec pod1 ping -c 1 -W 1 172.30.1.2
 expect_eq "dropped for want of a route" $((n0 + 1)) "$(counter ip4-lookup "no route")"
+# A static route out of the host port ("dev host" is the same).
+expect "a static route to the host port" "$PSWCTL" route add psw0 172.30.1.2/32 host
+expect_eq "route show: host, static" "172.30.1.2/32 host proto static" \
+	"$("$PSWCTL" show psw0 routes | grep '^172\.30\.1\.2/')"
+expect "trace armed" "$PSWCTL" trace psw0 add 3
+expect "pod1 reaches the host by the static host route" ip netns exec pod1 ping -c 1 -W 2 172.30.1.2
+expect "trace: the static host route" sh -c \
+	"'$PSWCTL' trace psw0 show | grep -qx 'ip4-lookup: 172.30.1.2 matches 172.30.1.2/32 host (static)'"
+expect "trace cleared" "$PSWCTL" trace psw0 clear
+expect "dev host is the same route" sh -c \
+	"'$PSWCTL' route del psw0 172.30.1.2/32 && '$PSWCTL' route add psw0 172.30.1.2/32 dev host"
+expect_eq "dev host shows as host" "172.30.1.2/32 host proto static" \
+	"$("$PSWCTL" show psw0 routes | grep '^172\.30\.1\.2/')"
+expect "route del" "$PSWCTL" route del psw0 172.30.1.2/32
 expect "host-routes on" "$PSWCTL" switch set psw0 host-routes on
 expect "pod1 reaches the host again" ip netns exec pod1 ping -c 1 -W 2 172.30.1.2
+
+# A port given its pod's MAC: a static neighbor at once, before any frame,
+# and the pod's own frames do not override it.
+podns pod3 10.1.1.8
+pod3mac=$(ip netns exec pod3 cat /sys/class/net/eth0/address)
+expect "port add with a MAC given" "$PSWCTL" port add psw0 dev veth-pod3 ip 10.1.1.8 mac 02:00:00:00:00:08
+expect "the port has the MAC at once" sh -c \
+	"'$PSWCTL' show psw0 ports | grep -q '^sw_if [0-9]* veth-pod3 pod mac 02:00:00:00:00:08 ip 10.1.1.8$'"
+expect "a static neighbor from the given MAC" sh -c \
+	"'$PSWCTL' show psw0 neigh | grep -q '^10.1.1.8 dev veth-pod3 lladdr 02:00:00:00:00:08 PERMANENT'"
+expect_fail "the pod's real MAC differs: frames to it are lost" "100% packet loss" \
+	ip netns exec pod1 ping -c 1 -W 1 10.1.1.8
+expect "the pod's frames did not override the given MAC" sh -c \
+	"'$PSWCTL' show psw0 ports | grep -q '^sw_if [0-9]* veth-pod3 pod mac 02:00:00:00:00:08 '"
+check "the pod takes the given MAC" ip -n pod3 link set eth0 address 02:00:00:00:00:08
+expect "pod1 reaches pod3" ip netns exec pod1 ping -c 1 -W 2 10.1.1.8
+
+# A tap as a pod port: its far end, relayed by nstool, is a pod's eth0.
+ip netns add pod4 || bail "netns pod4"
+ip -n pod4 link add eth0 type veth peer name wire || bail "pod4's wire"
+printf '%s\n' "addr add 10.1.1.9/32 dev eth0" "link set lo up" "link set eth0 up" "link set wire up" \
+	"route add 169.254.1.1 dev eth0" "route add default via 169.254.1.1 dev eth0" |
+	ip -n pod4 -batch - || bail "pod4 set up"
+# No GSO frames bigger than the relay reads.
+ip netns exec pod4 ethtool -K eth0 tso off gso off >/dev/null || bail "pod4 offloads"
+$NSTOOL tap-wire tap-pod4 pod4 wire >/tmp/tapwire.log 2>&1 &
+tapwire=$!
+wait_for 5 ip link show tap-pod4 || bail "tap-wire: $(cat /tmp/tapwire.log)"
+ip link set tap-pod4 up || bail "tap-pod4 up"
+require "a tap as a pod port" "$PSWCTL" port add psw0 dev tap-pod4 ip 10.1.1.9
+expect "pod1 pings the pod behind the tap" ip netns exec pod1 ping -c 2 -i 0.3 -W 2 -w 5 10.1.1.9
+expect "TCP through the tap port (100 kB both ways)" ip netns exec pod4 $NSTOOL tcp-echo 10.1.1.7 8080 100000
+p4mac=$(ip netns exec pod4 cat /sys/class/net/eth0/address)
+expect "the pod's MAC learned through the tap" sh -c \
+	"'$PSWCTL' show psw0 ports | grep -q '^sw_if [0-9]* tap-pod4 pod mac $p4mac ip 10.1.1.9$'"
+kill $tapwire
+wait $tapwire 2>/dev/null
+wait_for 5 sh -c '! ip link show tap-pod4' || fail "the tap did not go with its process"
+pass "the tap went with its process"
+expect_none "and its port with it" " tap-pod4 " "$PSWCTL" show psw0 ports
+check "an L3 tun" ip tuntap add tun9 mode tun
+expect_fail "an L3 tun is no port" "not an Ethernet device" "$PSWCTL" port add psw0 dev tun9
+check "the tun deleted" ip link del tun9
 
 # The switch address can move; pods follow with their gateway.
 expect "switch set address" "$PSWCTL" switch set psw0 address 169.254.2.2

@@ -61,6 +61,24 @@ wait_for 10 dropped ||
 	fail "12 dropped: 8 or more unresolved, the rest queue full: $("$PSWCTL" show psw0 errors | grep neighbor)"
 pass "packets for an unresolved next hop wait, then are dropped and counted once each"
 
+# A static neighbor: a next hop nobody answers ARP for works once the
+# switch is told its MAC, without asking.
+expect "a route via an address nobody answers ARP for" \
+	"$PSWCTL" route add psw0 198.51.100.0/24 via 192.168.50.77 dev veth-up
+expect_fail "without a neighbor for it: no answer" "100% packet loss" \
+	ip netns exec pod1 ping -c 1 -W 1 198.51.100.9
+expect "neigh add: .77 is the outside's MAC" "$PSWCTL" neigh add psw0 192.168.50.77 mac "$gwmac" dev veth-up
+expect "the static neighbor is listed PERMANENT" sh -c \
+	"'$PSWCTL' show psw0 neigh | grep -q '^192.168.50.77 dev veth-up lladdr $gwmac PERMANENT'"
+expect "trace armed" "$PSWCTL" trace psw0 add 5
+expect "packets via .77 now reach the outside" ip netns exec pod1 ping -c 1 -W 2 198.51.100.9
+expect "trace: the static neighbor is used, no ARP" sh -c \
+	"'$PSWCTL' trace psw0 show | grep -q '^  neighbor 192.168.50.77 is $gwmac\$'"
+expect "trace cleared" "$PSWCTL" trace psw0 clear
+expect "neigh del" "$PSWCTL" neigh del psw0 192.168.50.77 dev veth-up
+expect_none "the neighbor is gone" "^192\.168\.50\.77 .* PERMANENT" "$PSWCTL" show psw0 neigh
+expect "route del" "$PSWCTL" route del psw0 198.51.100.0/24
+
 # The switch learns the host's MAC by its own broadcast ARP request.
 ip link add hostif type dummy
 ip addr add 172.30.1.2/24 dev hostif
