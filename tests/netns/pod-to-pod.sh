@@ -126,6 +126,8 @@ printf '%s\n' "addr add 10.1.1.9/32 dev eth0" "link set lo up" "link set eth0 up
 	ip -n pod4 -batch - || bail "pod4 set up"
 # No GSO frames bigger than the relay reads.
 ip netns exec pod4 ethtool -K eth0 tso off gso off >/dev/null || bail "pod4 offloads"
+# Debian's kernel has tun as a module, the debug kernel built in.
+[ -e /dev/net/tun ] || modprobe tun || bail "no /dev/net/tun"
 $NSTOOL tap-wire tap-pod4 pod4 wire >/tmp/tapwire.log 2>&1 &
 tapwire=$!
 wait_for 5 ip link show tap-pod4 || bail "tap-wire: $(cat /tmp/tapwire.log)"
