@@ -2,6 +2,18 @@
 # Bad input from netlink and from the command line: a clear error, and
 # nothing changed. Raw requests (nstool.py genl) reach the kernel's own
 # checks where pswctl would refuse to build the request.
+#
+# Every rejection of the netlink code is reached here or in another test,
+# except these:
+# - allocation failures (-ENOMEM) and replies that would not fit a message
+#   (-EMSGSIZE): no request makes them;
+# - a full neighbor table through netlink: 16384 requests cost two minutes
+#   of the stock VM; KUnit (podswitch-neigh) fills the table instead;
+# - more than 1023 ports, 65536 static routes or 65536 services: as many
+#   requests again (each route rebuilds the FIB), minutes in the debug VM;
+# - a changing command sent as a dump (NLM_F_DUMP): genetlink refuses it
+#   before podswitch sees it;
+# - a second parse of attributes the policy already validated.
 . "$(dirname "$0")/lib.sh"
 trap psw_cleanup EXIT
 psw_load
@@ -190,6 +202,9 @@ expect_genl "tcp-flags outside the mask" "outside the mask" $NEW_ACL \
 	"$(acl "(1, u8(1)), (2, u8(6)), (11, u8(3)), (12, u8(2))")"
 expect_genl "a bad rule after good ones" "host bits set" $NEW_ACL \
 	"$(acl "(1, u8(1))" "(1, u8(0))" "(1, u8(1)), (5, ip('10.0.0.1')), (6, u8(8))")"
+rules=()
+for ((i = 0; i < 16384; i++)); do rules+=("deny,"); done
+expect_fail "pswctl: an ACL of 16385 rules" "1 to PSW_ACL_MAX_RULES rules" "$PSWCTL" acl set psw0 99 "${rules[@]}" deny
 expect_genl "rule protocol 0" "integer out of range \\[attr $A_RULE\\.2\\]" $NEW_ACL "$(acl "(1, u8(1)), (2, u8(0))")"
 expect_genl "source prefix length 33" "integer out of range \\[attr $A_RULE\\.4\\]" $NEW_ACL \
 	"$(acl "(1, u8(1)), (3, ip('10.0.0.0')), (4, u8(33))")"
