@@ -88,6 +88,11 @@ struct psw_switch *psw_switch_find(struct net *net, struct nlattr **attrs,
 	if (attrs[PSW_A_IFINDEX]) {
 		bad = attrs[PSW_A_IFINDEX];
 		dev = dev_get_by_index_rcu(net, nla_get_u32(bad));
+		/* Else a name given beside it would be taken alone. */
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, bad, "no such switch");
+			return ERR_PTR(-ENODEV);
+		}
 	}
 	if (attrs[PSW_A_IFNAME]) {
 		by_name = dev_get_by_name_rcu(net, nla_data(attrs[PSW_A_IFNAME]));

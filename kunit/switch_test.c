@@ -115,6 +115,20 @@ static void psw_test_find_index_name_mismatch(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, msg, "PSW_A_IFINDEX and PSW_A_IFNAME name different devices");
 }
 
+/* An unknown index is not made good by a name given beside it. */
+static void psw_test_find_unknown_index_known_name(struct kunit *test)
+{
+	struct psw_test_req *req = psw_test_req_new(test);
+	struct psw_switch *sw;
+	const char *msg;
+
+	KUNIT_ASSERT_EQ(test, nla_put_u32(req->skb, PSW_A_IFINDEX, 0x7ffffff0), 0);
+	KUNIT_ASSERT_EQ(test, nla_put_string(req->skb, PSW_A_IFNAME, "lo"), 0);
+	sw = psw_test_find(test, req, &msg);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sw), -ENODEV);
+	KUNIT_EXPECT_STREQ(test, msg, "no such switch");
+}
+
 /* `pswctl show SWITCH errors` names every counter. */
 static void psw_test_counters_named(struct kunit *test)
 {
@@ -133,6 +147,7 @@ static struct kunit_case psw_switch_cases[] = {
 	KUNIT_CASE(psw_test_find_unknown_ifindex),
 	KUNIT_CASE(psw_test_find_rejects_other_kinds),
 	KUNIT_CASE(psw_test_find_index_name_mismatch),
+	KUNIT_CASE(psw_test_find_unknown_index_known_name),
 	{}
 };
 

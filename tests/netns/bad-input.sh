@@ -107,6 +107,7 @@ expect_genl "read-only attribute" "failed policy validation \\[attr 7\\.3\\]" $N
 expect_genl "command 0" "Operation not supported" 0 '[]'
 expect_genl "command 28, past the last" "Operation not supported" 28 '[]'
 expect_genl "a dump-only command as a request" "Operation not supported" $GET_PORT '[(2, "psw0")]'
+expect_genl "an unknown index beside a switch's name" "No such device: no such switch \\[attr 1\\]" $SET_SWITCH '[(1, u32(99999)), (2, "psw0")]'
 expect_genl "GET_SWITCH names no switch" "PSW_A_IFINDEX or PSW_A_IFNAME required" $GET_SWITCH '[]'
 expect_genl "unknown attribute" "Unknown attribute type \\[attr 31\\]" $SET_SWITCH '[(2, "psw0"), (31, u8(0))]'
 expect_genl "the pad attribute in a request" "Unsupported attribute \\[attr 17\\]" $SET_SWITCH '[(2, "psw0"), (17, u32(0))]'
