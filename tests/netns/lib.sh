@@ -152,7 +152,12 @@ port_stat() {
 }
 
 psw_load() {
-	lsmod | grep -q '^podswitch ' && return 0
+	if lsmod | grep -q '^podswitch '; then
+		# Loaded already: it must be this build, not a stale one.
+		[ "$(cat /sys/module/podswitch/srcversion)" = "$(modinfo -F srcversion "$PSW_KO")" ] ||
+			bail "a podswitch of another build is loaded"
+		return 0
+	fi
 	insmod "$PSW_KO" || bail "insmod $PSW_KO"
 }
 
@@ -203,7 +208,7 @@ psw_clear_topology() {
 # mkswitch NAME: a switch, up, with the pod subnet routed into it.
 mkswitch() {
 	ip link add "$1" type podswitch || bail "ip link add $1"
-	ip link set "$1" up
+	ip link set "$1" up || bail "ip link set $1 up"
 }
 
 # podns NAME ADDR: netns NAME with eth0 = ADDR/32 and 169.254.1.1 as its
@@ -213,12 +218,10 @@ podns() {
 	ip netns add "$ns"
 	ip link add "veth-$ns" type veth peer name eth0 netns "$ns" ||
 		bail "veth for $ns"
-	ip -n "$ns" addr add "$addr/32" dev eth0
-	ip -n "$ns" link set lo up
-	ip -n "$ns" link set eth0 up
-	ip -n "$ns" route add 169.254.1.1 dev eth0
-	ip -n "$ns" route add default via 169.254.1.1 dev eth0
-	ip link set "veth-$ns" up
+	printf '%s\n' "addr add $addr/32 dev eth0" "link set lo up" "link set eth0 up" \
+		"route add 169.254.1.1 dev eth0" "route add default via 169.254.1.1 dev eth0" |
+		ip -n "$ns" -batch - || bail "podns: $ns"
+	ip link set "veth-$ns" up || bail "podns: veth-$ns up"
 }
 
 # mkpod NAME ADDR [SWITCH]: a pod (podns) attached to SWITCH as a pod port.
@@ -241,9 +244,10 @@ mkpods() {
 	ip -batch /tmp/mkpods.ip || bail "mkpods: root netns batch"
 	for spec in "$@"; do
 		ns=${spec%%=*} addr=${spec#*=}
+		# stdout is the batch file: report to stderr, then bail.
 		printf '%s\n' "addr add $addr/32 dev eth0" "link set lo up" "link set eth0 up" \
 			"route add 169.254.1.1 dev eth0" "route add default via 169.254.1.1 dev eth0" |
-			ip -n "$ns" -batch - || bail "mkpods: $ns"
+			ip -n "$ns" -batch - >&2 || { bail "mkpods: $ns" >&2; }
 		echo "port add $sw dev veth-$ns ip $addr"
 	done >/tmp/mkpods.psw
 	"$PSWCTL" -b /tmp/mkpods.psw || bail "mkpods: port add"
@@ -252,8 +256,8 @@ mkpods() {
 # The host's address in the reference flow, on a dummy interface.
 mkhost() {
 	ip link add hostif type dummy || bail "dummy interface"
-	ip link set hostif up
-	ip addr add 172.30.1.2/24 dev hostif
+	ip link set hostif up || bail "hostif up"
+	ip addr add 172.30.1.2/24 dev hostif || bail "hostif address"
 }
 
 # Python helpers: tests/netns/nstool.py (sockets in netns, raw genetlink).
