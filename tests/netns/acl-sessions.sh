@@ -39,7 +39,7 @@ expect_fail "A -> B closed UDP port: ICMP port unreachable reaches A" "Connectio
 "$PSWCTL" trace psw0 show | grep -q "^acl-out: sw_if 1, session hit (ICMP error), action permit" ||
 	fail "ICMP error passed by its inner session: $("$PSWCTL" trace psw0 show)"
 pass "the ICMP error passed A's deny ACL by the session of the datagram inside"
-"$PSWCTL" trace psw0 clear
+expect "trace cleared" "$PSWCTL" trace psw0 clear
 expect "A pings B" inA ping -c 1 -W 3 10.1.1.11
 expect_fail "B cannot ping A" "100% packet loss" inB ping -c 1 -W 2 10.1.1.10
 sess=$("$PSWCTL" show psw0 sessions)

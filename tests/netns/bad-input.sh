@@ -319,7 +319,7 @@ expect_fail "pswctl: multicast pod address" "pod address must be a unicast IPv4 
 	"$PSWCTL" port add psw0 dev veth-x ip 10.1.1.8,224.0.0.1
 expect_fail "pswctl: same static route twice" "a static route for this prefix exists" sh -c \
 	"'$PSWCTL' route add psw0 10.3.0.0/16 drop && '$PSWCTL' route add psw0 10.3.0.0/16 drop"
-"$PSWCTL" route del psw0 10.3.0.0/16
+check "route 10.3.0.0/16 deleted" "$PSWCTL" route del psw0 10.3.0.0/16
 expect_fail "pswctl: delete a missing route" "no static route" "$PSWCTL" route del psw0 10.4.0.0/16
 expect_fail "pswctl: delete a missing neighbor" "no such neighbor" \
 	"$PSWCTL" neigh del psw0 10.9.9.9 dev veth-pod1
@@ -344,7 +344,7 @@ expect_fail "pswctl: batch stops at the first error" "cmds:2: command failed" \
 	sh -c "printf 'route add psw0 10.5.0.0/16 drop\nroute add psw0 10.5.0.1/16 drop\nroute add psw0 10.6.0.0/16 drop\n' >/tmp/cmds && cd /tmp && '$PSWCTL' -b cmds"
 expect_eq "the batch's first command applied, the third not" "10.5.0.0/16 drop proto static" \
 	"$("$PSWCTL" show psw0 routes | grep -E '^10\.[56]\.')"
-"$PSWCTL" route del psw0 10.5.0.0/16
+check "route 10.5.0.0/16 deleted" "$PSWCTL" route del psw0 10.5.0.0/16
 
 # Without CAP_NET_ADMIN over the switch's netns every command that changes
 # something is refused, before its attributes are read: for an unprivileged

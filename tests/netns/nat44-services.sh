@@ -57,7 +57,7 @@ trace=$("$PSWCTL" trace psw0 show)
 echo "$trace" | grep -Eq "^nat44-in: session [0-9]+, tcp 10.96.0.10:80 -> 10.1.1.[67]:8080$" ||
 	fail "trace shows the DNAT: $trace"
 pass "trace: nat44-in: session S, tcp 10.96.0.10:80 -> backend"
-"$PSWCTL" trace psw0 clear
+expect "trace cleared" "$PSWCTL" trace psw0 clear
 sess=$("$PSWCTL" session show psw0 nat44)
 echo "$sess" | grep -Eq "^nat44 [0-9]+ tcp 10.1.1.5:[0-9]+ -> 10.96.0.10:80 as 10.1.1.5:[0-9]+ -> 10.1.1.[67]:8080 (transient|established) dev veth-podC" ||
 	fail "NAT sessions listed: $(echo "$sess" | head -5)"
@@ -94,7 +94,7 @@ expect_fail "UDP to a closed backend port: connection refused" "ConnectionRefuse
 "$PSWCTL" trace psw0 show | grep -Eq "^nat44-in: session [0-9]+, ICMP error, inside udp 10.1.1.5:[0-9]+ -> 10.96.0.10:5353$" ||
 	fail "trace shows the ICMP error translated: $("$PSWCTL" trace psw0 show)"
 pass "trace: the ICMP error's inside translated back to the VIP"
-"$PSWCTL" trace psw0 clear
+expect "trace cleared" "$PSWCTL" trace psw0 clear
 
 # ICMP has no ports, so no service: the switch answers pings to a VIP.
 expect "pod pings a VIP" inC ping -c 2 -W 3 10.96.0.10

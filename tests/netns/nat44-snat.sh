@@ -39,7 +39,7 @@ pass "p1 -> outside: translated to 192.168.100.10, replies translated back"
 "$PSWCTL" trace psw0 show | grep -Eq "^nat44-out: session [0-9]+, source tcp 10.1.1.11:[0-9]+ -> 192.168.100.10:[0-9]+$" ||
 	fail "trace shows the SNAT: $("$PSWCTL" trace psw0 show)"
 pass "trace: nat44-out: session S, source tcp pod -> pool"
-"$PSWCTL" trace psw0 clear
+expect "trace cleared" "$PSWCTL" trace psw0 clear
 expect "flush" "$PSWCTL" session flush psw0 nat44
 
 # 4 pods x 250 connections, each pod from source ports 20000..20249, at
