@@ -140,12 +140,17 @@ def tap_wire(tap, ns, ifname):
     print(f"tap-wire: {tap} <-> {ns}/{ifname}", flush=True)
     while True:
         r, _, _ = select.select([fd, p], [], [])
-        if fd in r:
-            p.send(os.read(fd, 65536))
-        if p in r:
-            data, addr = p.recvfrom(65536)
-            if addr[2] != socket.PACKET_OUTGOING:
-                os.write(fd, data)
+        # A frame either side cannot take (a tap still down: EIO) is lost,
+        # as on a wire.
+        try:
+            if fd in r:
+                p.send(os.read(fd, 65536))
+            if p in r:
+                data, addr = p.recvfrom(65536)
+                if addr[2] != socket.PACKET_OUTGOING:
+                    os.write(fd, data)
+        except OSError as e:
+            print(f"tap-wire: frame lost: {e}", flush=True)
 
 
 def udp_from(sport, addr, port, timeout="2"):

@@ -132,7 +132,8 @@ $NSTOOL tap-wire tap-pod4 pod4 wire >/tmp/tapwire.log 2>&1 &
 tapwire=$!
 wait_for 5 ip link show tap-pod4 || bail "tap-wire: $(cat /tmp/tapwire.log)"
 ip link set tap-pod4 up || bail "tap-pod4 up"
-require "a tap as a pod port" "$PSWCTL" port add psw0 dev tap-pod4 ip 10.1.1.9
+"$PSWCTL" port add psw0 dev tap-pod4 ip 10.1.1.9 || bail "a tap as a pod port: $(cat /tmp/tapwire.log)"
+pass "a tap as a pod port"
 expect "pod1 pings the pod behind the tap" ip netns exec pod1 ping -c 2 -i 0.3 -W 2 -w 5 10.1.1.9
 expect "TCP through the tap port (100 kB both ways)" ip netns exec pod4 $NSTOOL tcp-echo 10.1.1.7 8080 100000
 p4mac=$(ip netns exec pod4 cat /sys/class/net/eth0/address)
