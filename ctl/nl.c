@@ -114,6 +114,12 @@ struct nlmsghdr *psw_nl_req(struct psw_nl *nl, uint8_t cmd, uint16_t flags)
 	return nlh;
 }
 
+struct run_ctx {
+	psw_nl_cb cb;
+	void *data;
+	bool failed;	/* the kernel said no (its errno may be anything) */
+};
+
 /*
  * Print the extack message after an error code at @off in @nlh (an error
  * reply, or a dump's NLMSG_DONE), or strerror() without one.
@@ -143,9 +149,9 @@ static int report(const struct nlmsghdr *nlh, int error, size_t off)
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	struct run_ctx *ctx = data;
 	size_t off = sizeof(*err);
 
-	(void)data;
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
@@ -154,21 +160,14 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_STOP;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	ctx->failed = true;
 	return report(nlh, err->error, off);
 }
-
-struct run_ctx {
-	psw_nl_cb cb;
-	void *data;
-	bool *intr;
-};
 
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct run_ctx *ctx = data;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		*ctx->intr = true;
 	return ctx->cb(nlh, ctx->data);
 }
 
@@ -178,12 +177,12 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	struct run_ctx *ctx = data;
 	int error = 0;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		*ctx->intr = true;
 	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(error)))
 		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	if (error < 0)
+	if (error < 0) {
+		ctx->failed = true;
 		return report(nlh, error, sizeof(error));
+	}
 	return MNL_CB_STOP;
 }
 
@@ -214,7 +213,7 @@ static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
 		[NLMSG_ERROR] = error_cb,
 		[NLMSG_DONE] = done_cb,
 	};
-	struct run_ctx ctx = { cb, data, intr };
+	struct run_ctx ctx = { cb, data, false };
 	uint32_t portid = mnl_socket_get_portid(nl->sock);
 	uint32_t seq = req->nlmsg_seq;
 	static char rbuf[PSW_NL_BUFSIZE];
@@ -247,7 +246,7 @@ static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
 	 * libmnl stops at the first part of a dump marked NLM_F_DUMP_INTR
 	 * (EINTR) before our callbacks see it: read the rest, then retry.
 	 */
-	if (ret < 0 && errno == EINTR) {
+	if (ret < 0 && errno == EINTR && !ctx.failed) {
 		*intr = true;
 		return drain(nl, rbuf, n, seq);
 	}

@@ -1163,8 +1163,10 @@ static int psw_nl_parse_rule(struct genl_info *info, struct nlattr *nest,
 		NL_SET_ERR_MSG_ATTR(extack, nest, "ports need protocol tcp, udp or icmp");
 		return -EINVAL;
 	}
-	if (r->proto == IPPROTO_ICMP && (r->sport_max > U8_MAX || r->dport_max > U8_MAX) &&
-	    (r->sport_min || r->sport_max != U16_MAX || r->dport_min || r->dport_max != U16_MAX)) {
+	/* A type alone leaves the code whole (0..U16_MAX): any code. */
+	if (r->proto == IPPROTO_ICMP &&
+	    (((r->sport_min || r->sport_max != U16_MAX) && r->sport_max > U8_MAX) ||
+	     ((r->dport_min || r->dport_max != U16_MAX) && r->dport_max > U8_MAX))) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "ICMP type and code are 0..255");
 		return -EINVAL;
 	}

@@ -120,19 +120,22 @@ pass "4 streams went on across the replace: $(cat /tmp/streams.log)"
 # which makes a session transient at once.
 require "A reflects everything again" sh -c \
 	"'$PSWCTL' acl set psw0 10 reflect && '$PSWCTL' session flush psw0"
-expect "UDP timeout 2 s" "$PSWCTL" set psw0 timeout udp 2
+expect "UDP timeout 4 s" "$PSWCTL" set psw0 timeout udp 4
 inB python3 -S -c 'import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("10.1.1.11", 7001))
-for delay in (0.5, 4):
+for delay in (0.5, 7):
     d, a = s.recvfrom(100); time.sleep(delay); s.sendto(d, a)' &
 udp_late=$!
 wait_for 5 sh -c "ip netns exec podB ss -lunH | grep -q ':7001 '" || bail "nothing listens on udp :7001 in podB"
-expect "UDP reply after 0.5 s: within the 2 s timeout" inA $NSTOOL udp-try 10.1.1.11 7001 3
-expect "the UDP session lists its 2 s timeout" sh -c \
-	"'$PSWCTL' show psw0 sessions | grep -Eq '^acl udp 10\\.1\\.1\\.10:[0-9]+ -> 10\\.1\\.1\\.11:7001 udp dev veth-podA idle [0-9]s expires [01]s$'"
-expect_fail "UDP reply after 4 s: the session expired, A's deny ACL drops it" "timed out" \
-	inA $NSTOOL udp-try 10.1.1.11 7001 6
-wait $udp_late
+expect "UDP reply after 0.5 s: within the 4 s timeout" inA $NSTOOL udp-try 10.1.1.11 7001 3
+expect "the UDP session lists its 4 s timeout" sh -c \
+	"'$PSWCTL' show psw0 sessions | grep -Eq '^acl udp 10\\.1\\.1\\.10:[0-9]+ -> 10\\.1\\.1\\.11:7001 udp dev veth-podA idle [0-9]s expires [0-3]s$'"
+d0=$(counter acl-out "denied by rule")
+expect_fail "UDP reply after 7 s: the session expired, A's deny ACL drops it" "timed out" \
+	inA $NSTOOL udp-try 10.1.1.11 7001 9
+wait $udp_late || fail "podB's late reply was not sent"
+[ "$(counter acl-out "denied by rule")" -gt "$d0" ] || fail "the late reply denied by A's ACL"
+pass "the late reply was sent and denied by A's ACL"
 expect "ICMP timeout 1 s" "$PSWCTL" set psw0 timeout icmp 1
 expect "A pings B" inA ping -c 1 -W 2 10.1.1.11
 sleep 2
@@ -158,15 +161,15 @@ expect_fail "data after 4 s idle (established timeout 2 s) is dropped" "timed ou
 kill $tcp_late 2>/dev/null
 wait $tcp_late 2>/dev/null
 
-expect "transient 2 s, established back to a day" "$PSWCTL" set psw0 timeout tcp-transient 2 timeout tcp-established 86400
+expect "transient 4 s, established back to a day" "$PSWCTL" set psw0 timeout tcp-transient 4 timeout tcp-established 86400
 expect "flush" "$PSWCTL" session flush psw0 acl
 expect "A resets a connection (SO_LINGER 0)" inA python3 -S -c 'import socket, struct
 s = socket.create_connection(("10.1.1.11", 8080), 3); s.sendall(b"x"); s.recv(1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)); s.close()'
 expect_eq "after RST the session is transient" transient \
 	"$("$PSWCTL" show psw0 sessions | awk '$2 == "tcp" && $5 == "10.1.1.11:8080" {print $6}')"
-sleep 3
-expect_none "and gone after the 2 s transient timeout" "^acl tcp " "$PSWCTL" show psw0 sessions
+sleep 5
+expect_none "and gone after the 4 s transient timeout" "^acl tcp " "$PSWCTL" show psw0 sessions
 expect "timeouts back" "$PSWCTL" set psw0 timeout udp 30 timeout icmp 60 timeout tcp-transient 120
 
 # Lowering max-sessions below what the table holds keeps the sessions
@@ -215,6 +218,8 @@ expect "deny echo requests: type 8 code 0" "$PSWCTL" acl set psw0 21 deny proto 
 expect_fail "ping denied by type 8 code 0" "100% packet loss" inA ping -c 1 -W 1 10.1.1.11
 expect "the type/code rule was hit" sh -c \
 	"'$PSWCTL' show psw0 acl | grep -Eq '^  rule 0: deny proto icmp type 8 code 0  \\(hits [1-9]'"
+expect "a type alone: any code" "$PSWCTL" acl set psw0 21 deny proto icmp type 8, permit
+expect_fail "ping denied by type 8 alone" "100% packet loss" inA ping -c 1 -W 1 10.1.1.11
 expect "code 1 instead" "$PSWCTL" acl set psw0 21 deny proto icmp type 8 code 1, permit
 expect "ping passes: its code 0 is not 1" inA ping -c 1 -W 2 10.1.1.11
 expect "deny src 10.1.1.10/32" "$PSWCTL" acl set psw0 21 deny src 10.1.1.10/32, permit

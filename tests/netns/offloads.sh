@@ -60,23 +60,40 @@ offloads() {
 	pass "offloads $state on psw0, both ports and both pods' eth0"
 }
 
-# gso_frames PORT: frames longer than 1514 bytes that entered the switch on
-# PORT in the trace (GSO super-frames).
-gso_frames() {
-	"$PSWCTL" trace psw0 show | awk -v p="$1" '$1 == "input:" && $4 == "(" p ")" && $6 > 1514 { n++ } END { print n + 0 }'
+# frames PORT: "N M": frames the trace saw enter the switch on PORT, and
+# how many of them were longer than 1514 bytes (GSO super-frames).
+frames() {
+	"$PSWCTL" trace psw0 show | awk -v p="$1" '$1 == "input:" && $4 == "(" p ")" { n++; if ($6 > 1514) g++ }
+		END { print n + 0, g + 0 }'
+}
+# traced WHAT PORT on|off: the trace holds frames from PORT, and GSO
+# frames among them when offloads are on, none when off.
+traced() {
+	local n g
+	read -r n g <<<"$(frames "$2")"
+	[ "$n" -gt 0 ] || fail "$1: no frame from $2 in the trace"
+	if [ "$3" = on ]; then
+		[ "$g" -gt 0 ] || fail "$1: none of the $n frames from $2 was a GSO frame"
+	else
+		[ "$g" = 0 ] || fail "$1: $g of the $n frames from $2 were over 1514 bytes"
+	fi
+	pass "$1: $g of $n frames from $2 were GSO frames"
+}
+rearm() {
+	check "trace cleared and armed" sh -c "'$PSWCTL' trace psw0 clear && '$PSWCTL' trace psw0 add 256"
 }
 
 offloads on
-expect "trace armed" "$PSWCTL" trace psw0 add 256
+rearm
 iperf "host -> pod1 iperf3 with offloads on" env
-[ "$(gso_frames host)" -gt 0 ] || fail "GSO frames from the host entered the switch"
-pass "GSO frames from the host crossed the switch ($(gso_frames host))"
-expect "trace cleared and armed" sh -c "'$PSWCTL' trace psw0 clear && '$PSWCTL' trace psw0 add 256"
+traced "GSO from the host crossed the switch" host on
+rearm
 iperf "pod2 -> pod1 iperf3 with offloads on" ip netns exec pod2
-[ "$(gso_frames veth-pod2)" -gt 0 ] || fail "GSO frames from pod2 entered the switch"
-pass "GSO frames from pod2 crossed the switch ($(gso_frames veth-pod2))"
+traced "GSO from pod2 crossed the switch" veth-pod2 on
 offloads off
-expect "trace cleared and armed" sh -c "'$PSWCTL' trace psw0 clear && '$PSWCTL' trace psw0 add 256"
+rearm
 iperf "host -> pod1 iperf3 with offloads off" env
+traced "no GSO from the host with offloads off" host off
+rearm
 iperf "pod2 -> pod1 iperf3 with offloads off" ip netns exec pod2
-expect_eq "with offloads off no frame over 1514 bytes entered" "0 0" "$(gso_frames host) $(gso_frames veth-pod2)"
+traced "no GSO from pod2 with offloads off" veth-pod2 off

@@ -105,7 +105,6 @@ expect "pod1 reaches the host again" ip netns exec pod1 ping -c 1 -W 2 172.30.1.
 # A port given its pod's MAC: a static neighbor at once, before any frame,
 # and the pod's own frames do not override it.
 podns pod3 10.1.1.8
-pod3mac=$(ip netns exec pod3 cat /sys/class/net/eth0/address)
 expect "port add with a MAC given" "$PSWCTL" port add psw0 dev veth-pod3 ip 10.1.1.8 mac 02:00:00:00:00:08
 expect "the port has the MAC at once" sh -c \
 	"'$PSWCTL' show psw0 ports | grep -q '^sw_if [0-9]* veth-pod3 pod mac 02:00:00:00:00:08 ip 10.1.1.8$'"
@@ -113,7 +112,10 @@ expect "a static neighbor from the given MAC" sh -c \
 	"'$PSWCTL' show psw0 neigh | grep -q '^10.1.1.8 dev veth-pod3 lladdr 02:00:00:00:00:08 PERMANENT'"
 expect_fail "the pod's real MAC differs: frames to it are lost" "100% packet loss" \
 	ip netns exec pod1 ping -c 1 -W 1 10.1.1.8
-expect "the pod's frames did not override the given MAC" sh -c \
+# pod3's own frames (its MAC is another) reach the switch...
+expect_fail "pod3's ping gets no answer (its MAC is not the given one)" "100% packet loss" \
+	ip netns exec pod3 ping -c 1 -W 1 10.1.1.6
+expect "...and did not override the given MAC" sh -c \
 	"'$PSWCTL' show psw0 ports | grep -q '^sw_if [0-9]* veth-pod3 pod mac 02:00:00:00:00:08 '"
 check "the pod takes the given MAC" ip -n pod3 link set eth0 address 02:00:00:00:00:08
 expect "pod1 reaches pod3" ip netns exec pod1 ping -c 1 -W 2 10.1.1.8
