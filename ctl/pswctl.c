@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pswctl: configure podswitch switches over generic netlink.
- * Grammar: ../shared/SPEC.md section 7, man page pswctl.8.
+ * Grammar: the man page pswctl.8.
  */
 #include "pswctl.h"
 

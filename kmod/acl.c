@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Nodes "acl-in" and "acl-out": reflective ACLs with VPP acl-plugin
- * semantics (SPEC section 4).
+ * semantics (Documentation/podswitch.rst, "ACLs and sessions").
  *
  * A port and direction with nothing bound permits everything. Otherwise a
  * packet of a live session is permitted without looking at rules; any

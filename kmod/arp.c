@@ -58,7 +58,7 @@ static struct sk_buff *psw_arp_build(struct net_device *dev, u16 op,
 
 /*
  * The MAC the switch claims in ARP on @port: the port's own on a pod port,
- * the switch MAC on the host port and on uplinks (SPEC section 2). Frames
+ * the switch MAC on the host port and on uplinks (Documentation/podswitch.rst, "Neighbors"). Frames
  * still leave with the port's MAC as Ethernet source; the switch accepts
  * both.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NAT44 (SPEC section 5): service mappings and the nodes "nat44-in" and
+ * NAT44 (Documentation/podswitch.rst, "NAT44"): service mappings and the nodes "nat44-in" and
  * "nat44-out".
  *
  * A NAT session is hashed by two directional keys: the packets of the

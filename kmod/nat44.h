@@ -46,7 +46,7 @@ struct psw_nat_backend {
 };
 
 /*
- * A service mapping (SPEC section 5). Immutable once published: an update
+ * A service mapping (Documentation/podswitch.rst, "NAT44"). Immutable once published: an update
  * replaces the whole object in the hash and frees the old one after a
  * grace period.
  */

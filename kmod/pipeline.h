@@ -12,7 +12,7 @@ struct psw_port;
 struct psw_params;
 
 /*
- * One packet's state on its way through the nodes (SPEC section 3):
+ * One packet's state on its way through the nodes (Documentation/podswitch.rst, "Pipeline"):
  * input -> ip4-input -> acl-in -> nat44-in -> ip4-lookup -> ip4-rewrite
  * -> acl-out -> nat44-out -> output. Lives on the stack of the softirq
  * that runs the packet, under rcu_read_lock().

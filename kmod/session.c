@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Session tables: the connections reflective ACLs let through (SPEC
- * section 4) and those NAT44 translates (section 5), bounded, with
+ * Session tables: the connections reflective ACLs let through and those
+ * NAT44 translates (Documentation/podswitch.rst), bounded, with
  * timeouts. An ACL session is hashed by one key for both directions; a
  * NAT session by two, one per direction, as conntrack does.
  *
@@ -232,7 +232,7 @@ EXPORT_SYMBOL_IF_KUNIT(psw_sess_update);
 
 /*
  * The table is full: kill the oldest session that is expired or, failing
- * that, transient (SPEC section 4). Looks at the head of each CPU's lists,
+ * that, transient. Looks at the head of each CPU's lists,
  * which hold their oldest. False when there is none.
  */
 static bool psw_sess_recycle(struct psw_sess_table *t, const struct psw_params *p)

@@ -37,7 +37,7 @@ bool psw_is_switch(const struct net_device *dev)
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_is_switch);
 
-/* SPEC sections 4 and 5: the VPP acl-plugin's and nat44-ed's defaults. */
+/* The VPP acl-plugin's and nat44-ed's defaults (Documentation/podswitch.rst). */
 static const u32 psw_default_timeouts[PSW_SESSION_TABLE_MAX + 1][PSW_SESS_NSTATES] = {
 	[PSW_SESSION_ACL] = {
 		[PSW_SESS_TCP_ESTABLISHED] = 86400,

@@ -14,7 +14,7 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 
-/* The SYN of shared/reference/HOST_TO_POD.md: 172.30.1.2:32966 -> 10.1.1.6:8080. */
+/* The reference flow's SYN (Documentation/podswitch.rst): 172.30.1.2:32966 -> 10.1.1.6:8080. */
 static struct sk_buff *reference_syn(struct kunit *test, unsigned int pad)
 {
 	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);

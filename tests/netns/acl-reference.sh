@@ -1,5 +1,5 @@
 #!/bin/bash
-# The reference flow (shared/reference/HOST_TO_POD.md) with its ACLs: a
+# The reference flow (Documentation/podswitch.rst, "The reference flow") with its ACLs: a
 # reflective ACL on the host port in, the pod's ACL on its port out
 # permitting TCP 8080, and a global ACL on the host port out denying
 # everything. The request is reflected, the pod's ACL checks it, the reply

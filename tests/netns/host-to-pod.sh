@@ -1,5 +1,5 @@
 #!/bin/bash
-# The reference flow (shared/reference/HOST_TO_POD.md): the host connects
+# The reference flow (Documentation/podswitch.rst, "The reference flow"): the host connects
 # to a server pod through psw0; the trace of the SYN and of the SYN-ACK
 # tells the same story as the VPP trace there.
 . "$(dirname "$0")/lib.sh"

@@ -203,7 +203,7 @@ psw_clear_topology() {
 	done
 }
 
-# The reference topology's pieces (shared/reference/HOST_TO_POD.md).
+# The reference topology's pieces (Documentation/podswitch.rst, "The reference flow").
 
 # mkswitch NAME: a switch, up, with the pod subnet routed into it.
 mkswitch() {

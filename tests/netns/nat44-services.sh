@@ -1,5 +1,5 @@
 #!/bin/bash
-# NAT44 services (SPEC section 5): a client pod and the host reach a
+# NAT44 services (Documentation/podswitch.rst, "NAT44"): a client pod and the host reach a
 # service VIP, backends picked by weight, replies from the VIP; a pod
 # reaching its own service (hairpin); ClientIP affinity; a backend removed
 # under running connections; datagrams larger than the MTU; iperf3 through

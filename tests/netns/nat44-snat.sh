@@ -1,5 +1,5 @@
 #!/bin/bash
-# Dynamic SNAT (SPEC section 5) through an uplink to a netns standing in
+# Dynamic SNAT (Documentation/podswitch.rst, "NAT44") through an uplink to a netns standing in
 # for the outside: 1000 connections from 4 pods all using the same source
 # ports share one pool address without collision, the first of each port
 # keeping it; UDP, ICMP echo and ICMP errors come back translated.

@@ -129,7 +129,7 @@
  * ACLs
  * ----
  *
- * An ACL is a numbered, ordered list of rules (SPEC section 4). PSW_A_ACL
+ * An ACL is a numbered, ordered list of rules (Documentation/podswitch.rst). PSW_A_ACL
  * nests:
  *
  *    PSW_ACL_A_NUM: NLA_U32, the ACL's number
@@ -202,7 +202,7 @@
  * NAT44
  * -----
  *
- * A service maps (protocol, VIP, port) to backends (SPEC section 5).
+ * A service maps (protocol, VIP, port) to backends (Documentation/podswitch.rst).
  * PSW_A_SERVICE nests:
  *
  *    PSW_SVC_A_PROTO: NLA_U8, IPPROTO_TCP or IPPROTO_UDP
