@@ -43,11 +43,13 @@ echo "$show" | grep -q "^service tcp 10.96.0.30:80 affinity 60$" || fail "affini
 echo "$show" | grep -q "^loopback switch address$" || fail "loopback listed: $show"
 pass "show nat44 lists services, backends, weights, affinity"
 
+# answers NAME: how many of tcp-who's or udp-who's answers ($who) NAME gave.
+answers() { echo "$who" | awk -v n="$1" '$1 == n { print $2 }'; }
+
 # TCP to the VIP: 100 connections, each answered by a backend.
 expect "trace armed" "$PSWCTL" trace psw0 add 50
 who=$(inC $NSTOOL tcp-who 10.96.0.10 80 100) || fail "pod -> VIP connections: $who"
-a=$(echo "$who" | awk '$1 == "podA" { print $2 }')
-b=$(echo "$who" | awk '$1 == "podB" { print $2 }')
+a=$(answers podA) b=$(answers podB)
 [ "$((a + b))" = 100 ] || fail "100 connections answered: $who"
 [ "$a" -gt 0 ] && [ "$b" -gt 0 ] || fail "both backends answered: $who"
 pass "pod -> VIP: 100 TCP connections, podA $a podB $b"
@@ -77,8 +79,7 @@ pass "pod -> VIP UDP: 40 answers from 10.96.0.10:53, both backends used"
 # pick with probability 7e-6, and passes 1:4 (mean 640) with 1.4 %, 1:2
 # (mean 1067) or 2:3 never.
 who=$(inC $NSTOOL udp-who 10.96.0.10 80 3200) || fail "3200 flows to the VIP: $who"
-a=$(echo "$who" | awk '$1 == "podA" { print $2 }')
-b=$(echo "$who" | awk '$1 == "podB" { print $2 }')
+a=$(answers podA) b=$(answers podB)
 [ "$((a + b))" = 3200 ] || fail "3200 flows answered: $who"
 [ "$a" -ge 690 ] && [ "$a" -le 910 ] || fail "weights 1:3 over 3200 flows, podA $a (690..910)"
 pass "weights 1:3 over 3200 flows: podA $a podB $b (podA within 690..910)"
