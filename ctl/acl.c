@@ -245,8 +245,8 @@ out:
 	return ret;
 }
 
-/* "3,4" into a PSW_A_ACL_LIST */
-static int put_acl_list(struct nlmsghdr *nlh, const char *s)
+/* "3,4" into a nest @type of PSW_ACL_LIST_A_NUM */
+static int put_acl_list(struct nlmsghdr *nlh, int type, const char *s)
 {
 	char buf[256], *tok, *save;
 	struct nlattr *nest;
@@ -255,11 +255,11 @@ static int put_acl_list(struct nlmsghdr *nlh, const char *s)
 	if (strlen(s) >= sizeof(buf))
 		return usage_error("acl bind: list too long");
 	strcpy(buf, s);
-	nest = mnl_attr_nest_start(nlh, PSW_A_ACL_LIST);
+	nest = mnl_attr_nest_start(nlh, type);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!parse_u32(tok, UINT32_MAX, &num))
 			return usage_error("acl bind: bad ACL number \"%s\"", tok);
-		mnl_attr_put_u32(nlh, PSW_ACL_A_NUM, num);
+		mnl_attr_put_u32(nlh, PSW_ACL_LIST_A_NUM, num);
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return 0;
@@ -396,10 +396,10 @@ int show_acl(const char *name)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	sw_req(nl, &sw, PSW_CMD_GET_ACL, NLM_F_DUMP);
+	sw_req(nl, &sw, PSW_CMD_ACL_GET, NLM_F_DUMP);
 	if (psw_nl_collect(nl, &acls))
 		goto out;
-	sw_req(nl, &sw, PSW_CMD_GET_PORT, NLM_F_DUMP);
+	sw_req(nl, &sw, PSW_CMD_PORT_GET, NLM_F_DUMP);
 	if (psw_nl_collect(nl, &ports))
 		goto out;
 	if (json) {
@@ -501,17 +501,17 @@ int cmd_acl(int argc, char **argv)
 			usage_error("acl bind: direction is in or out, not \"%s\"", arg);
 			goto out;
 		}
-		nlh = sw_req(nl, &sw, PSW_CMD_BIND_ACL, 0);
+		nlh = sw_req(nl, &sw, PSW_CMD_ACL_BIND, 0);
 		nest = mnl_attr_nest_start(nlh, PSW_A_PORT);
 		mnl_attr_put_u32(nlh, PSW_PORT_A_IFINDEX, ifindex);
-		mnl_attr_nest_end(nlh, nest);
-		mnl_attr_put_u8(nlh, PSW_A_ACL_DIR, matches(arg, "in") ? PSW_ACL_IN : PSW_ACL_OUT);
 		if (argc > 1) {
 			usage_error("acl bind: unexpected \"%s\"", argv[1]);
 			goto out;
 		}
-		if (argc == 1 && put_acl_list(nlh, argv[0]))
+		if (put_acl_list(nlh, matches(arg, "in") ? PSW_PORT_A_ACL_IN : PSW_PORT_A_ACL_OUT,
+				 argc ? argv[0] : ""))
 			goto out;
+		mnl_attr_nest_end(nlh, nest);
 		ret = psw_nl_ack(nl);
 		goto out;
 	}
@@ -522,7 +522,7 @@ int cmd_acl(int argc, char **argv)
 		usage_error("bad ACL number \"%s\"", arg);
 		goto out;
 	}
-	nlh = sw_req(nl, &sw, matches(verb, "set") ? PSW_CMD_NEW_ACL : PSW_CMD_DEL_ACL, 0);
+	nlh = sw_req(nl, &sw, matches(verb, "set") ? PSW_CMD_ACL_SET : PSW_CMD_ACL_DEL, 0);
 	nest = mnl_attr_nest_start(nlh, PSW_A_ACL);
 	mnl_attr_put_u32(nlh, PSW_ACL_A_NUM, num);
 	mnl_attr_nest_end(nlh, nest);

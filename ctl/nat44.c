@@ -134,7 +134,7 @@ static int service_cmd(int argc, char **argv)
 	if (!nl)
 		return -1;
 	ret = -1;
-	nlh = sw_req(nl, &sw, matches(verb, "add") ? PSW_CMD_NEW_SERVICE : PSW_CMD_DEL_SERVICE, 0);
+	nlh = sw_req(nl, &sw, matches(verb, "add") ? PSW_CMD_SERVICE_NEW : PSW_CMD_SERVICE_DEL, 0);
 	nest = put_service_key(nlh, &argc, &argv);
 	if (!nest)
 		goto out;
@@ -174,7 +174,7 @@ static int loopback_cmd(int argc, char **argv)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = sw_req(nl, &sw, PSW_CMD_SET_SWITCH, 0);
+	nlh = sw_req(nl, &sw, PSW_CMD_SWITCH_SET, 0);
 	mnl_attr_put_u32(nlh, PSW_A_NAT44_LOOPBACK, a);
 	ret = psw_nl_ack(nl);
 	psw_nl_close(nl);
@@ -237,7 +237,7 @@ static int snat_cmd(int argc, char **argv)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = sw_req(nl, &sw, range ? PSW_CMD_NEW_SNAT : PSW_CMD_DEL_SNAT, 0);
+	nlh = sw_req(nl, &sw, range ? PSW_CMD_SNAT_NEW : PSW_CMD_SNAT_DEL, 0);
 	nest = mnl_attr_nest_start(nlh, PSW_A_SNAT);
 	mnl_attr_put_u32(nlh, PSW_SNAT_A_PORT, ifindex);
 	if (range) {
@@ -279,7 +279,7 @@ static uint32_t loopback_of(const char *name, bool *ok)
 	nl = psw_nl_open();
 	if (!nl)
 		return 0;
-	nlh = psw_nl_req(nl, PSW_CMD_GET_SWITCH, 0);
+	nlh = psw_nl_req(nl, PSW_CMD_SWITCH_GET, 0);
 	mnl_attr_put_strz(nlh, PSW_A_IFNAME, name);
 	if (!psw_nl_collect(nl, &msgs) && msgs.n == 1) {
 		psw_attrs(msgs.v[0], tb, PSW_A_MAX);
@@ -331,7 +331,7 @@ static int show_pools(const struct sw *sw)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	sw_req(nl, sw, PSW_CMD_GET_SNAT, NLM_F_DUMP);
+	sw_req(nl, sw, PSW_CMD_SNAT_GET, NLM_F_DUMP);
 	if (psw_nl_collect(nl, &msgs))
 		goto out;
 	if (json)
@@ -386,7 +386,7 @@ int show_nat44(const char *name)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	sw_req(nl, &sw, PSW_CMD_GET_SERVICE, NLM_F_DUMP);
+	sw_req(nl, &sw, PSW_CMD_SERVICE_GET, NLM_F_DUMP);
 	if (psw_nl_collect(nl, &msgs))
 		goto out;
 	if (json) {

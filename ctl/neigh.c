@@ -64,7 +64,7 @@ static void print_neigh(const struct sw *sw, const struct nlmsghdr *nlh,
 
 int show_neigh(const char *name)
 {
-	return sw_dump(name, PSW_CMD_GET_NEIGH, NULL, print_neigh, NULL) < 0 ? -1 : 0;
+	return sw_dump(name, PSW_CMD_NEIGH_GET, NULL, print_neigh, NULL) < 0 ? -1 : 0;
 }
 
 int cmd_neigh(int argc, char **argv)
@@ -115,7 +115,7 @@ int cmd_neigh(int argc, char **argv)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = sw_req(nl, &sw, add ? PSW_CMD_NEW_NEIGH : PSW_CMD_DEL_NEIGH, 0);
+	nlh = sw_req(nl, &sw, add ? PSW_CMD_NEIGH_NEW : PSW_CMD_NEIGH_DEL, 0);
 	nest = mnl_attr_nest_start(nlh, PSW_A_NEIGH);
 	mnl_attr_put_u32(nlh, PSW_NEIGH_A_ADDR, addr);
 	mnl_attr_put_u32(nlh, PSW_NEIGH_A_PORT, ifindex);

@@ -117,24 +117,129 @@ struct nlmsghdr *psw_nl_req(struct psw_nl *nl, uint8_t cmd, uint16_t flags)
 struct run_ctx {
 	psw_nl_cb cb;
 	void *data;
+	const struct nlmsghdr *req;
 	bool failed;	/* the kernel said no (its errno may be anything) */
 };
 
+#define N(a) [a] = #a
+static const char *const top_names[PSW_A_MAX + 1] = {
+	N(PSW_A_IFINDEX), N(PSW_A_IFNAME), N(PSW_A_MAC), N(PSW_A_ADDRESS),
+	N(PSW_A_HOST_ROUTES), N(PSW_A_ANTI_SPOOF), N(PSW_A_MAX_SESSIONS),
+	N(PSW_A_TIMEOUTS), N(PSW_A_NAT44_MAX_SESSIONS), N(PSW_A_NAT44_TIMEOUTS),
+	N(PSW_A_NAT44_LOOPBACK), N(PSW_A_PORT), N(PSW_A_ROUTE), N(PSW_A_NEIGH),
+	N(PSW_A_ACL), N(PSW_A_RULE), N(PSW_A_SESSION), N(PSW_A_SERVICE),
+	N(PSW_A_SNAT), N(PSW_A_TRACE), N(PSW_A_COUNTER),
+};
+static const char *const port_names[PSW_PORT_A_MAX + 1] = {
+	N(PSW_PORT_A_IFINDEX), N(PSW_PORT_A_TYPE), N(PSW_PORT_A_MAC),
+	N(PSW_PORT_A_ADDRS), N(PSW_PORT_A_ACL_IN), N(PSW_PORT_A_ACL_OUT),
+};
+static const char *const route_names[PSW_ROUTE_A_MAX + 1] = {
+	N(PSW_ROUTE_A_DST), N(PSW_ROUTE_A_PREFIXLEN), N(PSW_ROUTE_A_TYPE),
+	N(PSW_ROUTE_A_PORT), N(PSW_ROUTE_A_GATEWAY),
+};
+static const char *const neigh_names[PSW_NEIGH_A_MAX + 1] = {
+	N(PSW_NEIGH_A_ADDR), N(PSW_NEIGH_A_MAC), N(PSW_NEIGH_A_PORT),
+};
+static const char *const acl_names[PSW_ACL_A_MAX + 1] = { N(PSW_ACL_A_NUM) };
+static const char *const rule_names[PSW_RULE_A_MAX + 1] = { N(PSW_RULE_A_ACTION) };
+static const char *const service_names[PSW_SVC_A_MAX + 1] = {
+	N(PSW_SVC_A_PROTO), N(PSW_SVC_A_VIP), N(PSW_SVC_A_PORT),
+};
+static const char *const backend_names[PSW_BACKEND_A_MAX + 1] = {
+	N(PSW_BACKEND_A_ADDR), N(PSW_BACKEND_A_PORT),
+};
+static const char *const snat_names[PSW_SNAT_A_MAX + 1] = {
+	N(PSW_SNAT_A_PORT), N(PSW_SNAT_A_FIRST),
+};
+static const char *const trace_names[PSW_TRACE_A_MAX + 1] = { N(PSW_TRACE_A_COUNT) };
+#undef N
+
+/* The names of the attributes in a top-level nest of type @type. */
+static const char *const *nest_names(unsigned int type, unsigned int *max)
+{
+	static const struct { const char *const *names; unsigned int max; } sets[] = {
+		[PSW_A_PORT] = { port_names, PSW_PORT_A_MAX },
+		[PSW_A_ROUTE] = { route_names, PSW_ROUTE_A_MAX },
+		[PSW_A_NEIGH] = { neigh_names, PSW_NEIGH_A_MAX },
+		[PSW_A_ACL] = { acl_names, PSW_ACL_A_MAX },
+		[PSW_A_RULE] = { rule_names, PSW_RULE_A_MAX },
+		[PSW_A_SERVICE] = { service_names, PSW_SVC_A_MAX },
+		[PSW_A_SNAT] = { snat_names, PSW_SNAT_A_MAX },
+		[PSW_A_TRACE] = { trace_names, PSW_TRACE_A_MAX },
+	};
+
+	if (type >= sizeof(sets) / sizeof(sets[0]) || !sets[type].names)
+		return NULL;
+	*max = sets[type].max;
+	return sets[type].names;
+}
+
+/*
+ * The name of the attribute the kernel says is missing (type @type in the
+ * nest at offset @nest of @req, 0 for the top level), or NULL.
+ */
+static const char *missing_name(const struct nlmsghdr *req, unsigned int type,
+				uint32_t nest)
+{
+	const char *const *names = top_names;
+	const struct nlattr *a, *b;
+	unsigned int max = PSW_A_MAX;
+
+	if (nest && req) {
+		names = NULL;
+		mnl_attr_for_each(a, req, sizeof(struct genlmsghdr)) {
+			if ((const char *)a - (const char *)req == nest) {
+				names = nest_names(mnl_attr_get_type(a), &max);
+				break;
+			}
+			/* A backend is the one nest inside a nest that has a must. */
+			if (mnl_attr_get_type(a) != PSW_A_SERVICE)
+				continue;
+			mnl_attr_for_each_nested(b, a)
+				if ((const char *)b - (const char *)req == nest) {
+					names = backend_names;
+					max = PSW_BACKEND_A_MAX;
+				}
+		}
+	}
+	return names && type <= max ? names[type] : NULL;
+}
+
 /*
  * Print the extack message after an error code at @off in @nlh (an error
- * reply, or a dump's NLMSG_DONE), or strerror() without one.
+ * reply, or a dump's NLMSG_DONE), or the attribute it says is missing, or
+ * strerror() without either. @req is the request, if it is known.
  */
-static int report(const struct nlmsghdr *nlh, int error, size_t off)
+static int report(const struct nlmsghdr *nlh, int error, size_t off,
+		  const struct nlmsghdr *req)
 {
 	const struct nlattr *attr;
-	const char *msg = NULL;
+	const char *msg = NULL, *miss = NULL;
+	char buf[128];
+	uint32_t nest = 0;
+	int type = -1;
 
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
 		mnl_attr_for_each(attr, nlh, off) {
 			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 				msg = mnl_attr_get_str(attr);
+			else if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MISS_TYPE &&
+				 mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				type = mnl_attr_get_u32(attr);
+			else if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MISS_NEST &&
+				 mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				nest = mnl_attr_get_u32(attr);
 		}
+	}
+	if (!msg && type >= 0) {
+		miss = missing_name(req, type, nest);
+		if (miss)
+			snprintf(buf, sizeof(buf), "missing attribute %s", miss);
+		else
+			snprintf(buf, sizeof(buf), "missing attribute %d", type);
+		msg = buf;
 	}
 	if (!quiet_errors) {
 		if (msg)
@@ -161,7 +266,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	ctx->failed = true;
-	return report(nlh, err->error, off);
+	return report(nlh, err->error, off, ctx->req);
 }
 
 static int data_cb(const struct nlmsghdr *nlh, void *data)
@@ -181,7 +286,7 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
 	if (error < 0) {
 		ctx->failed = true;
-		return report(nlh, error, sizeof(error));
+		return report(nlh, error, sizeof(error), ctx->req);
 	}
 	return MNL_CB_STOP;
 }
@@ -213,7 +318,7 @@ static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
 		[NLMSG_ERROR] = error_cb,
 		[NLMSG_DONE] = done_cb,
 	};
-	struct run_ctx ctx = { cb, data, false };
+	struct run_ctx ctx = { cb, data, req, false };
 	uint32_t portid = mnl_socket_get_portid(nl->sock);
 	uint32_t seq = req->nlmsg_seq;
 	static char rbuf[PSW_NL_BUFSIZE];

@@ -99,7 +99,7 @@ static void print_port(const struct sw *sw, const struct nlmsghdr *nlh,
 
 static int dump_ports(const char *name, bool stats_only)
 {
-	return sw_dump(name, PSW_CMD_GET_PORT, NULL, print_port, &stats_only) < 0 ? -1 : 0;
+	return sw_dump(name, PSW_CMD_PORT_GET, NULL, print_port, &stats_only) < 0 ? -1 : 0;
 }
 
 int show_ports(const char *name)
@@ -162,7 +162,7 @@ int cmd_port(int argc, char **argv)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = sw_req(nl, &sw, add ? PSW_CMD_NEW_PORT : PSW_CMD_DEL_PORT, 0);
+	nlh = sw_req(nl, &sw, add ? PSW_CMD_PORT_NEW : PSW_CMD_PORT_DEL, 0);
 	nest = mnl_attr_nest_start(nlh, PSW_A_PORT);
 	while (argc > 0) {
 		arg = next_arg(&argc, &argv, "argument");

@@ -80,7 +80,7 @@ static void print_route(const struct sw *sw, const struct nlmsghdr *nlh,
 
 int show_routes(const char *name)
 {
-	return sw_dump(name, PSW_CMD_GET_ROUTE, NULL, print_route, NULL) < 0 ? -1 : 0;
+	return sw_dump(name, PSW_CMD_ROUTE_GET, NULL, print_route, NULL) < 0 ? -1 : 0;
 }
 
 int cmd_route(int argc, char **argv)
@@ -109,7 +109,7 @@ int cmd_route(int argc, char **argv)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = sw_req(nl, &sw, matches(verb, "add") ? PSW_CMD_NEW_ROUTE : PSW_CMD_DEL_ROUTE, 0);
+	nlh = sw_req(nl, &sw, matches(verb, "add") ? PSW_CMD_ROUTE_NEW : PSW_CMD_ROUTE_DEL, 0);
 	nest = mnl_attr_nest_start(nlh, PSW_A_ROUTE);
 	mnl_attr_put_u32(nlh, PSW_ROUTE_A_DST, addr);
 	mnl_attr_put_u8(nlh, PSW_ROUTE_A_PREFIXLEN, plen);

@@ -126,7 +126,8 @@ static void print_session(const struct sw *sw, const struct nlmsghdr *nlh,
 /* @table: enum psw_session_table, or -1 for all. */
 static int show_table(const char *name, int table)
 {
-	int n = sw_dump_u8(name, PSW_CMD_GET_SESSION, table >= 0 ? PSW_A_SESSION_TABLE : -1,
+	int n = sw_dump_u8(name, PSW_CMD_SESSION_GET, PSW_A_SESSION,
+			   table >= 0 ? PSW_SESS_A_TABLE : -1,
 			   table, NULL, print_session, NULL);
 
 	return n < 0 ? -1 : 0;
@@ -165,9 +166,13 @@ int cmd_session(int argc, char **argv)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = sw_req(nl, &sw, PSW_CMD_FLUSH_SESSION, 0);
-	if (table >= 0)
-		mnl_attr_put_u8(nlh, PSW_A_SESSION_TABLE, table);
+	nlh = sw_req(nl, &sw, PSW_CMD_SESSION_FLUSH, 0);
+	if (table >= 0) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, PSW_A_SESSION);
+
+		mnl_attr_put_u8(nlh, PSW_SESS_A_TABLE, table);
+		mnl_attr_nest_end(nlh, nest);
+	}
 	ret = psw_nl_ack(nl);
 	psw_nl_close(nl);
 	return ret;
@@ -200,7 +205,7 @@ int cmd_set(int argc, char **argv)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = sw_req(nl, &sw, PSW_CMD_SET_SWITCH, 0);
+	nlh = sw_req(nl, &sw, PSW_CMD_SWITCH_SET, 0);
 	/* max-sessions first: the timeouts go in one nest after it. */
 	for (t = 0; t + 1 < argc; t++) {
 		if (!matches(argv[t], "max-sessions"))

@@ -95,7 +95,7 @@ static int show_switches(const char *name)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = psw_nl_req(nl, PSW_CMD_GET_SWITCH, name ? 0 : NLM_F_DUMP);
+	nlh = psw_nl_req(nl, PSW_CMD_SWITCH_GET, name ? 0 : NLM_F_DUMP);
 	if (name)
 		mnl_attr_put_strz(nlh, PSW_A_IFNAME, name);
 	if (psw_nl_collect(nl, &msgs))
@@ -178,7 +178,7 @@ int cmd_switch(int argc, char **argv)
 	nl = psw_nl_open();
 	if (!nl)
 		return -1;
-	nlh = sw_req(nl, &sw, PSW_CMD_SET_SWITCH, 0);
+	nlh = sw_req(nl, &sw, PSW_CMD_SWITCH_SET, 0);
 	ret = -1;
 	while (argc > 0) {
 		arg = next_arg(&argc, &argv, "setting");

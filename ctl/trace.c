@@ -17,7 +17,7 @@
 static void print_trace(const struct sw *sw, const struct nlmsghdr *nlh,
 			unsigned int i, void *arg)
 {
-	const struct nlattr *tb[PSW_A_MAX + 1];
+	const struct nlattr *top[PSW_A_MAX + 1], *tb[PSW_TRACE_A_MAX + 1];
 	char when[32];
 	uint64_t ns;
 	time_t secs;
@@ -25,16 +25,17 @@ static void print_trace(const struct sw *sw, const struct nlmsghdr *nlh,
 
 	(void)sw;
 	(void)arg;
-	psw_attrs(nlh, tb, PSW_A_MAX);
-	if (!tb[PSW_A_TRACE_TEXT])
+	psw_attrs(nlh, top, PSW_A_MAX);
+	psw_attrs_nested(top[PSW_A_TRACE], tb, PSW_TRACE_A_MAX);
+	if (!tb[PSW_TRACE_A_TEXT])
 		return;
-	ns = tb[PSW_A_TRACE_TIME_NS] ? mnl_attr_get_u64(tb[PSW_A_TRACE_TIME_NS]) : 0;
+	ns = tb[PSW_TRACE_A_TIME_NS] ? mnl_attr_get_u64(tb[PSW_TRACE_A_TIME_NS]) : 0;
 	if (json) {
 		json_open_object(NULL);
 		json_uint("packet", i + 1);
-		json_uint("seq", tb[PSW_A_TRACE_SEQ] ? mnl_attr_get_u32(tb[PSW_A_TRACE_SEQ]) : 0);
+		json_uint("seq", tb[PSW_TRACE_A_SEQ] ? mnl_attr_get_u32(tb[PSW_TRACE_A_SEQ]) : 0);
 		json_uint("time_ns", ns);
-		json_string("trace", mnl_attr_get_str(tb[PSW_A_TRACE_TEXT]));
+		json_string("trace", mnl_attr_get_str(tb[PSW_TRACE_A_TEXT]));
 		json_close_object();
 		return;
 	}
@@ -42,7 +43,7 @@ static void print_trace(const struct sw *sw, const struct nlmsghdr *nlh,
 	gmtime_r(&secs, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	printf("Packet %u\n\n%s.%06" PRIu64 ":\n%s\n", i + 1, when,
-	       (ns / 1000) % 1000000, mnl_attr_get_str(tb[PSW_A_TRACE_TEXT]));
+	       (ns / 1000) % 1000000, mnl_attr_get_str(tb[PSW_TRACE_A_TEXT]));
 }
 
 int cmd_trace(int argc, char **argv)
@@ -82,8 +83,12 @@ int cmd_trace(int argc, char **argv)
 	if (!nl)
 		return -1;
 	nlh = sw_req(nl, &sw, matches(verb, "add") ? PSW_CMD_TRACE_ADD : PSW_CMD_TRACE_CLEAR, 0);
-	if (matches(verb, "add"))
-		mnl_attr_put_u32(nlh, PSW_A_TRACE_COUNT, count);
+	if (matches(verb, "add")) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, PSW_A_TRACE);
+
+		mnl_attr_put_u32(nlh, PSW_TRACE_A_COUNT, count);
+		mnl_attr_nest_end(nlh, nest);
+	}
 	ret = psw_nl_ack(nl);
 	psw_nl_close(nl);
 	return ret;
@@ -92,29 +97,30 @@ int cmd_trace(int argc, char **argv)
 static void print_error(const struct sw *sw, const struct nlmsghdr *nlh,
 			unsigned int i, void *arg)
 {
-	const struct nlattr *tb[PSW_A_MAX + 1];
+	const struct nlattr *top[PSW_A_MAX + 1], *tb[PSW_COUNTER_A_MAX + 1];
 
 	(void)sw;
 	(void)i;
 	(void)arg;
-	psw_attrs(nlh, tb, PSW_A_MAX);
-	if (!tb[PSW_A_ERR_NODE] || !tb[PSW_A_ERR_REASON] || !tb[PSW_A_ERR_COUNT])
+	psw_attrs(nlh, top, PSW_A_MAX);
+	psw_attrs_nested(top[PSW_A_COUNTER], tb, PSW_COUNTER_A_MAX);
+	if (!tb[PSW_COUNTER_A_NODE] || !tb[PSW_COUNTER_A_REASON] || !tb[PSW_COUNTER_A_VALUE])
 		return;
 	if (json) {
 		json_open_object(NULL);
-		json_string("node", mnl_attr_get_str(tb[PSW_A_ERR_NODE]));
-		json_string("reason", mnl_attr_get_str(tb[PSW_A_ERR_REASON]));
-		json_uint("count", mnl_attr_get_u64(tb[PSW_A_ERR_COUNT]));
+		json_string("node", mnl_attr_get_str(tb[PSW_COUNTER_A_NODE]));
+		json_string("reason", mnl_attr_get_str(tb[PSW_COUNTER_A_REASON]));
+		json_uint("count", mnl_attr_get_u64(tb[PSW_COUNTER_A_VALUE]));
 		json_close_object();
 		return;
 	}
-	printf("%12" PRIu64 "  %-14s %s\n", mnl_attr_get_u64(tb[PSW_A_ERR_COUNT]),
-	       mnl_attr_get_str(tb[PSW_A_ERR_NODE]), mnl_attr_get_str(tb[PSW_A_ERR_REASON]));
+	printf("%12" PRIu64 "  %-14s %s\n", mnl_attr_get_u64(tb[PSW_COUNTER_A_VALUE]),
+	       mnl_attr_get_str(tb[PSW_COUNTER_A_NODE]), mnl_attr_get_str(tb[PSW_COUNTER_A_REASON]));
 }
 
 int show_errors(const char *name)
 {
 	static const char header[] = "       Count  Node           Reason\n";
 
-	return sw_dump(name, PSW_CMD_GET_ERRORS, header, print_error, NULL) < 0 ? -1 : 0;
+	return sw_dump(name, PSW_CMD_COUNTER_GET, header, print_error, NULL) < 0 ? -1 : 0;
 }

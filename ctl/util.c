@@ -146,10 +146,10 @@ struct nlmsghdr *sw_req(struct psw_nl *nl, const struct sw *sw, uint8_t cmd,
 int sw_dump(const char *name, uint8_t cmd, const char *header,
 	    sw_print_fn print, void *arg)
 {
-	return sw_dump_u8(name, cmd, -1, 0, header, print, arg);
+	return sw_dump_u8(name, cmd, -1, -1, 0, header, print, arg);
 }
 
-int sw_dump_u8(const char *name, uint8_t cmd, int attr, uint8_t val,
+int sw_dump_u8(const char *name, uint8_t cmd, int nest, int attr, uint8_t val,
 	       const char *header, sw_print_fn print, void *arg)
 {
 	struct psw_msgs msgs = {};
@@ -165,8 +165,12 @@ int sw_dump_u8(const char *name, uint8_t cmd, int attr, uint8_t val,
 	if (!nl)
 		return -1;
 	nlh = sw_req(nl, &sw, cmd, NLM_F_DUMP);
-	if (attr >= 0)
+	if (attr >= 0) {
+		struct nlattr *n = mnl_attr_nest_start(nlh, nest);
+
 		mnl_attr_put_u8(nlh, attr, val);
+		mnl_attr_nest_end(nlh, n);
+	}
 	if (psw_nl_collect(nl, &msgs))
 		goto out;
 	if (json)

@@ -40,8 +40,8 @@ typedef void (*sw_print_fn)(const struct sw *sw, const struct nlmsghdr *nlh,
 			    unsigned int i, void *arg);
 int sw_dump(const char *name, uint8_t cmd, const char *header,
 	    sw_print_fn print, void *arg);
-/* The same, the request carrying the NLA_U8 attribute @attr if >= 0. */
-int sw_dump_u8(const char *name, uint8_t cmd, int attr, uint8_t val,
+/* The same, the request carrying nest @nest of the NLA_U8 @attr if >= 0. */
+int sw_dump_u8(const char *name, uint8_t cmd, int nest, int attr, uint8_t val,
 	       const char *header, sw_print_fn print, void *arg);
 
 /*

@@ -9,6 +9,13 @@
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 
+/* Which way an ACL binding filters; port->acl[] is indexed by it. */
+enum psw_acl_dir {
+	PSW_ACL_IN,		/* packets entering the switch by the port */
+	PSW_ACL_OUT,		/* packets the switch sends out of the port */
+	PSW_ACL_NDIRS
+};
+
 struct psw_pkt;
 struct psw_port;
 struct psw_switch;

@@ -25,6 +25,13 @@
 #include <net/gso.h>
 #endif
 
+/* 6.2 hands pre_doit and post_doit the command as a split op. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+typedef struct genl_split_ops psw_genl_op;
+#else
+typedef struct genl_ops psw_genl_op;
+#endif
+
 /*
  * A dump's parsed request attributes: 6.6 embeds a struct genl_info in
  * the dump state and drops the separate attrs pointer.

@@ -21,6 +21,7 @@
 #include <kunit/visibility.h>
 #include <linux/inetdevice.h>
 #include <linux/jhash.h>
+#include <linux/netlink.h>
 #include <linux/log2.h>
 #include <linux/rtnetlink.h>
 #include <linux/sort.h>
@@ -214,6 +215,75 @@ int psw_fib_rebuild(struct psw_switch *sw)
 		return -ENOMEM;
 	psw_fib_publish(sw, fib);
 	return 0;
+}
+
+static struct psw_route_cfg *psw_fib_static_find(struct psw_switch *sw,
+						 const struct psw_route *key)
+{
+	struct psw_route_cfg *rc;
+
+	list_for_each_entry(rc, &sw->static_routes, list)
+		if (rc->r.dst == key->dst && rc->r.plen == key->plen)
+			return rc;
+	return NULL;
+}
+
+/* Add static route @r; its prefix must have none yet. */
+int psw_fib_static_add(struct psw_switch *sw, const struct psw_route *r,
+		       struct netlink_ext_ack *extack)
+{
+	struct psw_route_cfg *rc;
+	int ret;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&sw->lock);
+	if (psw_fib_static_find(sw, r)) {
+		NL_SET_ERR_MSG_MOD(extack, "a static route for this prefix exists");
+		return -EEXIST;
+	}
+	if (sw->nstatic_routes >= PSW_MAX_STATIC_ROUTES) {
+		NL_SET_ERR_MSG_MOD(extack, "too many static routes");
+		return -ENOSPC;
+	}
+	rc = kzalloc(sizeof(*rc), GFP_KERNEL);
+	if (!rc)
+		return -ENOMEM;
+	rc->r = *r;
+	list_add_tail(&rc->list, &sw->static_routes);
+	sw->nstatic_routes++;
+	ret = psw_fib_rebuild(sw);
+	if (ret) {
+		list_del(&rc->list);
+		sw->nstatic_routes--;
+		kfree(rc);
+	}
+	return ret;
+}
+
+/* Delete the static route of @key's prefix. */
+int psw_fib_static_del(struct psw_switch *sw, const struct psw_route *key,
+		       struct netlink_ext_ack *extack)
+{
+	struct psw_route_cfg *rc;
+	int ret;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&sw->lock);
+	rc = psw_fib_static_find(sw, key);
+	if (!rc) {
+		NL_SET_ERR_MSG_MOD(extack, "no static route for this prefix");
+		return -ENOENT;
+	}
+	list_del(&rc->list);
+	sw->nstatic_routes--;
+	ret = psw_fib_rebuild(sw);
+	if (ret) {
+		list_add(&rc->list, &sw->static_routes);
+		sw->nstatic_routes++;
+	} else {
+		kfree(rc);
+	}
+	return ret;
 }
 
 /* Switch teardown: no reader can reach the switch any more. */

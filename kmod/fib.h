@@ -6,7 +6,10 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
+struct netlink_ext_ack;
 struct psw_switch;
+
+#define PSW_MAX_STATIC_ROUTES 65536
 
 struct psw_route {
 	__be32 dst;
@@ -44,6 +47,10 @@ void psw_fib_free(struct psw_fib *fib);
 const struct psw_route *psw_fib_lookup(const struct psw_fib *fib, __be32 dst);
 
 int psw_fib_rebuild(struct psw_switch *sw);
+int psw_fib_static_add(struct psw_switch *sw, const struct psw_route *r,
+		       struct netlink_ext_ack *extack);
+int psw_fib_static_del(struct psw_switch *sw, const struct psw_route *key,
+		       struct netlink_ext_ack *extack);
 void psw_fib_flush(struct psw_switch *sw);
 
 #endif /* _PSW_FIB_H */

@@ -33,11 +33,6 @@ void psw_pkt_done(struct psw_pkt *pkt)
 	}
 }
 
-static const char *psw_port_name(const struct psw_port *port)
-{
-	return port->type == PSW_PORT_HOST ? "host" : port->dev->name;
-}
-
 /* Frames for us: broadcast, the port's MAC, or the switch MAC. */
 static bool psw_input_for_us(const struct psw_pkt *pkt, const struct ethhdr *eth)
 {

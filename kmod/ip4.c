@@ -248,7 +248,7 @@ static void psw_ip4_rewrite(struct psw_pkt *pkt, struct sk_buff *skb)
 	ip_decrease_ttl(iph);
 	psw_trace(pkt, "ip4-rewrite: tx sw_if %u (%s) via %pI4, ttl %u -> %u\n",
 		  pkt->out->index,
-		  pkt->out->type == PSW_PORT_HOST ? "host" : pkt->out->dev->name,
+		  psw_port_name(pkt->out),
 		  &pkt->nexthop, iph->ttl + 1, iph->ttl);
 
 	if (!psw_acl_out(pkt, skb))

@@ -88,6 +88,11 @@ int psw_nat_snat_del(struct psw_switch *sw, struct psw_port *port,
 void psw_nat44_port_unbind(struct psw_switch *sw, struct psw_port *port);
 const struct psw_nat_backend *psw_nat_pick(const struct psw_nat_service *svc,
 					   u32 r);
+const struct psw_nat_backend *psw_nat_backend_find(const struct psw_nat_service *svc,
+						   __be32 addr, __be16 port);
+struct psw_sess_key;
+const struct psw_nat_service *psw_nat_service_lookup(struct psw_switch *sw,
+						     const struct psw_sess_key *k);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int psw_nat_rewrite(struct sk_buff *skb, unsigned int off, const struct psw_sess_key *to);

@@ -211,6 +211,27 @@ int psw_neigh_del(struct psw_switch *sw, u16 port, __be32 addr)
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_neigh_del);
 
+/*
+ * A dump's cursor: the entry at place @idx of bucket @bucket, or, past the
+ * bucket's end, the first of the next non-empty one (the cursor moves
+ * there); NULL past the last. The caller moves on by incrementing @idx.
+ * Under RCU: entries added or removed meanwhile may be missed or shown
+ * twice, as with any walk of a table that changes.
+ */
+struct psw_neigh *psw_neigh_at(struct psw_switch *sw, long *bucket, long *idx)
+{
+	struct psw_neigh *n;
+	long i;
+
+	for (; *bucket < PSW_NEIGH_BUCKETS; (*bucket)++, *idx = 0) {
+		i = 0;
+		hlist_for_each_entry_rcu(n, &sw->neigh.buckets[*bucket], node)
+			if (i++ == *idx)
+				return n;
+	}
+	return NULL;
+}
+
 static void psw_neigh_flush(struct psw_switch *sw, int port)
 {
 	struct psw_neigh *n;

@@ -62,6 +62,7 @@ bool psw_neigh_learn(struct psw_switch *sw, u16 port, __be32 addr,
 		     const u8 *mac, bool create);
 int psw_neigh_del(struct psw_switch *sw, u16 port, __be32 addr);
 void psw_neigh_flush_port(struct psw_switch *sw, u16 port);
+struct psw_neigh *psw_neigh_at(struct psw_switch *sw, long *bucket, long *idx);
 void psw_neigh_resolve_and_send(struct psw_pkt *pkt, struct sk_buff *skb);
 unsigned int psw_neigh_age(struct psw_switch *sw, unsigned long now,
 			   struct psw_arp_target *ask, unsigned int max);

@@ -100,7 +100,7 @@ void psw_output_frame(struct psw_switch *sw, struct psw_port *port,
 	if (unlikely(tr)) {
 		psw_trace_printf(tr, "output: sw_if %u (%s)\n  %s: %pM -> %pM\n",
 				 port->index,
-				 port->type == PSW_PORT_HOST ? "host" : port->dev->name,
+				 psw_port_name(port),
 				 proto == htons(ETH_P_IP) ? "IP4" : "ARP",
 				 psw_port_mac(port), dst);
 		if (proto == htons(ETH_P_IP))

@@ -68,6 +68,12 @@ void psw_port_stats_sum(const struct psw_port *port, struct psw_port_stats *sum)
 /* The source MAC of frames the switch sends out of @port. */
 const u8 *psw_port_mac(const struct psw_port *port);
 
+/* As traces and pswctl name it: the host port is "host". */
+static inline const char *psw_port_name(const struct psw_port *port)
+{
+	return port->type == PSW_PORT_HOST ? "host" : port->dev->name;
+}
+
 static inline void psw_port_count_rx(struct psw_port *port, unsigned int len)
 {
 	struct psw_port_stats *s = this_cpu_ptr(port->stats);

@@ -399,43 +399,118 @@ struct psw_session *psw_sess_create(struct psw_sess_table *t,
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_create);
 
 /*
+ * Visit the sessions of @t's first @nlists lists, CPU by CPU, each CPU's
+ * lists under its lock: @visit says what becomes of each (enum
+ * psw_sess_verdict) and is told its place in its list. The garbage
+ * collector, flushes and dumps all walk this way.
+ */
+void psw_sess_walk(struct psw_sess_table *t, unsigned int nlists,
+		   psw_sess_visit_fn visit, void *arg)
+{
+	struct psw_session *s, *tmp;
+	struct psw_sess_cpu *c;
+	bool stop = false;
+	unsigned int n;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(t->cpus, cpu);
+		spin_lock_bh(&c->lock);
+		for (i = 0; i < nlists && !stop; i++) {
+			LIST_HEAD(seen);
+
+			n = 0;
+			list_for_each_entry_safe(s, tmp, &c->lists[i], list) {
+				switch (visit(t, s, n++, arg)) {
+				case PSW_SESS_NEXT:
+					continue;
+				case PSW_SESS_KILL:
+					__psw_sess_kill(t, s, true);
+					continue;
+				case PSW_SESS_SEEN:
+					list_move_tail(&s->list, &seen);
+					continue;
+				case PSW_SESS_STOP:
+					stop = true;
+					break;
+				case PSW_SESS_NEXT_LIST:
+					break;
+				}
+				break;
+			}
+			list_splice_tail(&seen, &c->lists[i]);
+		}
+		spin_unlock_bh(&c->lock);
+		if (stop)
+			break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_sess_walk);
+
+void psw_sess_info_fill(struct psw_sess_info *d, const struct psw_sess_table *t,
+			struct psw_session *s, const struct psw_params *p,
+			unsigned long now)
+{
+	const struct psw_sess_key *k = &s->tuple.key;
+	unsigned long last = READ_ONCE(s->last);
+	u8 o = t->kind == PSW_SESSION_ACL ? s->orig : 0;
+
+	d->table = t->kind;
+	d->src = k->addr[o];
+	d->dst = k->addr[!o];
+	d->sport = ntohs(k->port[o]);
+	d->dport = ntohs(k->port[!o]);
+	d->proto = k->proto;
+	d->state = s->state;
+	d->port = s->port;
+	d->idle_ms = jiffies_to_msecs(now - last);
+	d->expires_ms = jiffies_to_msecs(last + psw_sess_timeout(t, s, p) - now);
+	if (t->kind == PSW_SESSION_NAT44) {
+		const struct psw_sess_key *r = &psw_nat_sess(s)->reply.key;
+
+		/* The initiator's packets become the reverse of the reply key. */
+		d->id = psw_nat_sess(s)->id;
+		d->xsrc = r->addr[1];
+		d->xdst = r->addr[0];
+		d->xsport = ntohs(r->port[1]);
+		d->xdport = ntohs(r->port[0]);
+	}
+}
+
+struct psw_sess_gc_arg {
+	const struct psw_params *p;
+	unsigned long now;
+	unsigned int budget;
+	unsigned int freed;
+};
+
+static enum psw_sess_verdict psw_sess_gc_visit(struct psw_sess_table *t,
+					       struct psw_session *s,
+					       unsigned int n, void *arg)
+{
+	struct psw_sess_gc_arg *gc = arg;
+
+	if (n == gc->budget)
+		return PSW_SESS_NEXT_LIST;
+	if (!psw_sess_expired(t, s, gc->p, gc->now))
+		return PSW_SESS_SEEN;
+	gc->freed++;
+	return PSW_SESS_KILL;
+}
+
+/*
  * Reclaim expired sessions, looking at no more than @budget per list.
  * Returns how many were freed.
  */
 unsigned int psw_sess_gc(struct psw_sess_table *t, unsigned int budget)
 {
-	const struct psw_params *p;
-	struct psw_session *s, *tmp;
-	unsigned long now = jiffies;
-	unsigned int freed = 0, n;
-	struct psw_sess_cpu *c;
-	int cpu, i;
+	struct psw_sess_gc_arg gc = { .now = jiffies, .budget = budget };
 
 	rcu_read_lock();
-	p = rcu_dereference(*t->params);
-	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(t->cpus, cpu);
-		spin_lock_bh(&c->lock);
-		for (i = 0; i < PSW_SESS_NLISTS; i++) {
-			LIST_HEAD(seen);
-
-			n = 0;
-			list_for_each_entry_safe(s, tmp, &c->lists[i], list) {
-				if (n++ == budget)
-					break;
-				if (psw_sess_expired(t, s, p, now)) {
-					__psw_sess_kill(t, s, true);
-					freed++;
-				} else {
-					list_move_tail(&s->list, &seen);
-				}
-			}
-			list_splice_tail(&seen, &c->lists[i]);
-		}
-		spin_unlock_bh(&c->lock);
-	}
+	gc.p = rcu_dereference(*t->params);
+	psw_sess_walk(t, PSW_SESS_NLISTS, psw_sess_gc_visit, &gc);
 	rcu_read_unlock();
-	return freed;
+	return gc.freed;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_gc);
 
@@ -457,24 +532,28 @@ static void psw_sess_gc_work(struct work_struct *work)
 	queue_delayed_work(system_power_efficient_wq, &t->gc, PSW_SESS_GC_INTERVAL);
 }
 
+struct psw_sess_flush_arg {
+	bool (*match)(const struct psw_session *s, const void *arg);
+	const void *arg;
+};
+
+static enum psw_sess_verdict psw_sess_flush_visit(struct psw_sess_table *t,
+						  struct psw_session *s,
+						  unsigned int n, void *arg)
+{
+	struct psw_sess_flush_arg *f = arg;
+
+	return !f->match || f->match(s, f->arg) ? PSW_SESS_KILL : PSW_SESS_NEXT;
+}
+
 /* Kill every session @match says yes to; all of them if it is NULL. */
 void psw_sess_flush_if(struct psw_sess_table *t,
 		       bool (*match)(const struct psw_session *s, const void *arg),
 		       const void *arg)
 {
-	struct psw_session *s, *tmp;
-	struct psw_sess_cpu *c;
-	int cpu, i;
+	struct psw_sess_flush_arg f = { .match = match, .arg = arg };
 
-	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(t->cpus, cpu);
-		spin_lock_bh(&c->lock);
-		for (i = 0; i < PSW_SESS_NLISTS; i++)
-			list_for_each_entry_safe(s, tmp, &c->lists[i], list)
-				if (!match || match(s, arg))
-					__psw_sess_kill(t, s, true);
-		spin_unlock_bh(&c->lock);
-	}
+	psw_sess_walk(t, PSW_SESS_NLISTS, psw_sess_flush_visit, &f);
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_flush_if);
 

@@ -145,6 +145,44 @@ void psw_sess_flush_if(struct psw_sess_table *t,
 		       bool (*match)(const struct psw_session *s, const void *arg),
 		       const void *arg);
 unsigned int psw_sess_gc(struct psw_sess_table *t, unsigned int budget);
+
+/* What a walk does with the session it visits. */
+enum psw_sess_verdict {
+	PSW_SESS_NEXT,		/* leave it */
+	PSW_SESS_KILL,		/* kill it */
+	PSW_SESS_SEEN,		/* leave it, at the tail of its list */
+	PSW_SESS_NEXT_LIST,	/* leave it and the rest of its list */
+	PSW_SESS_STOP,		/* leave it, end the walk */
+};
+
+typedef enum psw_sess_verdict (*psw_sess_visit_fn)(struct psw_sess_table *t,
+						   struct psw_session *s,
+						   unsigned int n, void *arg);
+void psw_sess_walk(struct psw_sess_table *t, unsigned int nlists,
+		   psw_sess_visit_fn visit, void *arg);
+
+/* A session as a dump shows it (PSW_A_SESSION), copied under its lock. */
+struct psw_sess_info {
+	__be32 src;
+	__be32 dst;
+	__be32 xsrc;
+	__be32 xdst;
+	u16 sport;
+	u16 dport;
+	u16 xsport;
+	u16 xdport;
+	u8 table;
+	u8 proto;
+	u8 state;
+	u16 port;
+	u32 id;
+	u32 idle_ms;
+	u32 expires_ms;
+};
+
+void psw_sess_info_fill(struct psw_sess_info *d, const struct psw_sess_table *t,
+			struct psw_session *s, const struct psw_params *p,
+			unsigned long now);
 u8 psw_sess_tcp_state(const u8 seen[2]);
 u8 psw_sess_first_state(u8 proto);
 

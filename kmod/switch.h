@@ -24,7 +24,7 @@ struct psw_port;
 
 /*
  * What the packet path reads of the switch settings, published as one
- * immutable block so that a change (PSW_CMD_SET_SWITCH) is seen whole.
+ * immutable block so that a change (PSW_CMD_SWITCH_SET) is seen whole.
  */
 struct psw_params {
 	u8 mac[ETH_ALEN];	/* switch MAC: the host port's address */

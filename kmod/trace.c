@@ -112,3 +112,23 @@ void psw_trace_commit(struct psw_trace *t, struct psw_trace_rec *rec)
 	kfree(old);
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_trace_commit);
+
+/*
+ * The oldest record kept whose number is @seq or more, NULL if none: a
+ * dump resumes by number, whatever the ring did in between.
+ */
+const struct psw_trace_rec *psw_trace_from(const struct psw_trace *t, u32 seq)
+	__must_hold(&t->lock)
+{
+	const struct psw_trace_rec *rec;
+	unsigned int i;
+
+	lockdep_assert_held(&t->lock);
+	for (i = 0; i < t->count; i++) {
+		rec = t->ring[(t->head + PSW_TRACE_MAX - t->count + i) % PSW_TRACE_MAX];
+		if (rec && rec->seq >= seq)
+			return rec;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_trace_from);

@@ -35,6 +35,7 @@ void psw_trace_clear(struct psw_trace *t);
 int psw_trace_arm(struct psw_trace *t, u32 n);
 struct psw_trace_rec *__psw_trace_start(struct psw_trace *t);
 void psw_trace_commit(struct psw_trace *t, struct psw_trace_rec *rec);
+const struct psw_trace_rec *psw_trace_from(const struct psw_trace *t, u32 seq);
 void psw_trace_printf(struct psw_trace_rec *rec, const char *fmt, ...)
 	__printf(2, 3);
 

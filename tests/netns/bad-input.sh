@@ -23,13 +23,9 @@ mkpod pod1 10.1.1.6
 ip link add veth-x type veth peer name veth-y
 ip link set veth-x up
 
-# genl CMD ATTRS: commands and attributes by number (uapi/linux/podswitch.h).
-GET_SWITCH=1 SET_SWITCH=2 NEW_PORT=3 DEL_PORT=4 GET_PORT=5 NEW_ROUTE=6 DEL_ROUTE=7
-NEW_NEIGH=9 DEL_NEIGH=10 TRACE_ADD=12 NEW_ACL=16 DEL_ACL=17 BIND_ACL=19 FLUSH_SESSION=21
-A_SESSION=21 A_SESSION_TABLE=22
-A_ACL=18 A_ACL_DIR=19 A_ACL_LIST=20 A_TIMEOUTS=23 A_MAX_SESSIONS=24 A_RULE=25
-NEW_SERVICE=22 DEL_SERVICE=23 A_NAT44_TIMEOUTS=26 A_NAT44_MAX_SESSIONS=27 A_NAT44_LOOPBACK=28
-A_SERVICE=29 NEW_SNAT=25 DEL_SNAT=26 A_SNAT=30
+# genl OP ATTRS: commands and attributes by their names in
+# Documentation/netlink/specs/podswitch.yaml; answers name the attribute
+# refused ("[attr port.type]") or missing ("missing port.ifindex").
 # One python for every request (a process costs a second in the debug VM).
 # Each request carries a tag that its answer repeats: an answer that is
 # missing, late or out of step ends the test rather than being matched
@@ -48,6 +44,8 @@ genl() {
 }
 lo=$(cat /sys/class/net/lo/ifindex)
 vx=$(cat /sys/class/net/veth-x/ifindex)
+pod1=$(cat /sys/class/net/veth-pod1/ifindex)
+sw='("ifname", "psw0")'
 
 # What the refusals must leave alone; a show that fails says so in it.
 state() {
@@ -70,73 +68,75 @@ before=$(state)
 case $before in *FAILED*) bail "state: $before" ;; esac
 echo "$before" | grep -q "^    backend 10.1.1.6:8080 weight 2$" || bail "the state lacks the service: $before"
 
-# expect_genl DESCRIPTION PATTERN CMD ATTRS
+# expect_genl DESCRIPTION PATTERN OP ATTRS
 expect_genl() {
 	genl "$3" "$4"
 	echo "$genl_out" | grep -Eq -- "^ERR .*($2)" || fail "$1: got '$genl_out'"
 	pass "$1"
 }
 
-expect_genl "unknown switch" "No such device: no such switch" $SET_SWITCH '[(2, "nope")]'
-expect_genl "no switch named" "PSW_A_IFINDEX or PSW_A_IFNAME required" $SET_SWITCH '[]'
-expect_genl "not a switch" "not a podswitch" $SET_SWITCH '[(2, "lo")]'
-expect_genl "port nest missing" "PSW_A_PORT required" $NEW_PORT '[(2, "psw0")]'
-expect_genl "port ifindex missing" "PSW_PORT_A_IFINDEX required" $NEW_PORT '[(2, "psw0"), (7, [(4, u8(1))])]'
-expect_genl "unknown port device" "no such device" $NEW_PORT '[(2, "psw0"), (7, [(1, u32(99999))])]'
-expect_genl "loopback as a port" "not an Ethernet device" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($lo))])]"
-expect_genl "a switch as a port" "a switch cannot be a port" $NEW_PORT \
-	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/psw1/ifindex)))])]"
-expect_genl "bad port type" "integer out of range \\[attr 7\\.4\\]" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), (4, u8(9))])]"
-expect_genl "nine pod addresses" "too many pod addresses" $NEW_PORT \
-	"[(2, \"psw0\"), (7, [(1, u32($vx)), (6, [(1, ip('10.2.0.%d' % i)) for i in range(1, 10)])])]"
-expect_genl "short MAC" "binary attribute size out of range \\[attr 7\\.5\\]" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), (5, b'abc')])]"
-expect_genl "not a port of this switch" "not a port of this switch" $DEL_PORT "[(2, \"psw0\"), (7, [(1, u32($lo))])]"
-expect_genl "the host port cannot be deleted" "goes only with the switch" $DEL_PORT \
-	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/psw0/ifindex)))])]"
-expect_genl "prefix length 33" "integer out of range \\[attr 8\\.2\\]" $NEW_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0")), (2, u8(33)), (3, u8(3))])]'
-expect_genl "route type missing" "PSW_ROUTE_A_TYPE required" $NEW_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0")), (2, u8(8))])]'
-expect_genl "via without gateway" "PSW_ROUTE_A_GATEWAY required" $NEW_ROUTE \
-	"[(2, \"psw0\"), (8, [(1, ip('10.0.0.0')), (2, u8(8)), (3, u8(2)), (4, u32($vx))])]"
-expect_genl "trace count too big" "integer out of range \\[attr 10\\]" $TRACE_ADD '[(2, "psw0"), (10, u32(100000))]'
-expect_genl "over-long switch name" "failed policy validation \\[attr 2\\]" $SET_SWITCH '[(2, "x" * 40)]'
-expect_genl "multicast switch MAC" "switch MAC must be a unicast address" $SET_SWITCH '[(2, "psw0"), (3, bytes([1, 0, 0x5e, 0, 0, 1]))]'
-expect_genl "switch address 0.0.0.0" "switch address must be a unicast IPv4 address" $SET_SWITCH '[(2, "psw0"), (4, ip("0.0.0.0"))]'
-expect_genl "read-only attribute" "failed policy validation \\[attr 7\\.3\\]" $NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), (3, u32(5))])]"
+expect_genl "unknown switch" "No such device: no such switch" switch-set '[("ifname", "nope")]'
+expect_genl "no switch named" "PSW_A_IFINDEX or PSW_A_IFNAME required" switch-set '[]'
+expect_genl "not a switch" "not a podswitch" switch-set '[("ifname", "lo")]'
+expect_genl "port nest missing" "missing port$" port-new "[$sw]"
+expect_genl "port ifindex missing" "missing port\\.ifindex$" port-new "[$sw, (\"port\", [(\"type\", u8(1))])]"
+expect_genl "unknown port device" "no such device" port-new "[$sw, (\"port\", [(\"ifindex\", u32(99999))])]"
+expect_genl "loopback as a port" "not an Ethernet device" port-new "[$sw, (\"port\", [(\"ifindex\", u32($lo))])]"
+expect_genl "a switch as a port" "a switch cannot be a port" port-new \
+	"[$sw, (\"port\", [(\"ifindex\", u32($(cat /sys/class/net/psw1/ifindex)))])]"
+expect_genl "bad port type" "integer out of range \\[attr port\\.type\\]" port-new \
+	"[$sw, (\"port\", [(\"ifindex\", u32($vx)), (\"type\", u8(9))])]"
+expect_genl "the host port type" "integer out of range \\[attr port\\.type\\]" port-new \
+	"[$sw, (\"port\", [(\"ifindex\", u32($vx)), (\"type\", u8(0))])]"
+expect_genl "nine pod addresses" "too many pod addresses" port-new \
+	"[$sw, (\"port\", [(\"ifindex\", u32($vx)), (\"addrs\", [(\"addr\", ip('10.2.0.%d' % i)) for i in range(1, 10)])])]"
+expect_genl "short MAC" "binary attribute size out of range \\[attr port\\.mac\\]" port-new \
+	"[$sw, (\"port\", [(\"ifindex\", u32($vx)), (\"mac\", b'abc')])]"
+expect_genl "not a port of this switch" "not a port of this switch" port-del "[$sw, (\"port\", [(\"ifindex\", u32($lo))])]"
+expect_genl "the host port cannot be deleted" "goes only with the switch" port-del \
+	"[$sw, (\"port\", [(\"ifindex\", u32($(cat /sys/class/net/psw0/ifindex)))])]"
+route() { echo "[$sw, (\"route\", [$1])]"; }
+expect_genl "prefix length 33" "integer out of range \\[attr route\\.prefixlen\\]" route-new \
+	"$(route "(\"dst\", ip('10.0.0.0')), (\"prefixlen\", u8(33)), (\"type\", u8(3))")"
+expect_genl "route type missing" "missing route\\.type$" route-new "$(route "(\"dst\", ip('10.0.0.0')), (\"prefixlen\", u8(8))")"
+expect_genl "via without gateway" "missing route\\.gateway$" route-new \
+	"$(route "(\"dst\", ip('10.0.0.0')), (\"prefixlen\", u8(8)), (\"type\", u8(2)), (\"port\", u32($vx))")"
+expect_genl "trace count too big" "integer out of range \\[attr trace\\.count\\]" trace-add "[$sw, (\"trace\", [(\"count\", u32(100000))])]"
+expect_genl "over-long switch name" "failed policy validation \\[attr ifname\\]" switch-set '[("ifname", "x" * 40)]'
+expect_genl "multicast switch MAC" "switch MAC must be a unicast address" switch-set "[$sw, (\"mac\", mac('01:00:5e:00:00:01'))]"
+expect_genl "switch address 0.0.0.0" "switch address must be a unicast IPv4 address" switch-set "[$sw, (\"address\", ip('0.0.0.0'))]"
 
 # The family itself and netlink's own attribute checks (strict parsing).
 expect_genl "command 0" "Operation not supported" 0 '[]'
 expect_genl "command 28, past the last" "Operation not supported" 28 '[]'
-expect_genl "a dump-only command as a request" "Operation not supported" $GET_PORT '[(2, "psw0")]'
-expect_genl "an unknown index beside a switch's name" "No such device: no such switch \\[attr 1\\]" $SET_SWITCH '[(1, u32(99999)), (2, "psw0")]'
-expect_genl "GET_SWITCH names no switch" "PSW_A_IFINDEX or PSW_A_IFNAME required" $GET_SWITCH '[]'
-expect_genl "unknown attribute" "Unknown attribute type \\[attr 31\\]" $SET_SWITCH '[(2, "psw0"), (31, u8(0))]'
-expect_genl "the pad attribute in a request" "Unsupported attribute \\[attr 17\\]" $SET_SWITCH '[(2, "psw0"), (17, u32(0))]'
-expect_genl "2-byte switch address" "invalid attribute length \\[attr 4\\]" $SET_SWITCH '[(2, "psw0"), (4, u16(1))]'
-expect_genl "nest without NLA_F_NESTED" "NLA_F_NESTED is missing \\[attr 7\\]" $NEW_PORT "[(2, \"psw0\"), (7, nla(1, u32($vx)))]"
-expect_genl "NLA_F_NESTED on an address" "NLA_F_NESTED not expected \\[attr 4\\]" $SET_SWITCH '[(2, "psw0"), (4, [(1, b"")])]'
-expect_genl "trailing bytes in a nest" "bytes leftover after parsing attributes" $NEW_PORT "[(2, \"psw0\"), (7 | 0x8000, nla(1, u32($vx)) + bytes(2))]"
-expect_genl "3-byte nest" "failed policy validation \\[attr 7\\]" $NEW_PORT '[(2, "psw0"), (7 | 0x8000, b"abc")]'
-expect_genl "switch ifindex 0" "integer out of range \\[attr 1\\]" $SET_SWITCH '[(1, u32(0))]'
-expect_genl "3-byte switch MAC" "binary attribute size out of range \\[attr 3\\]" $SET_SWITCH '[(2, "psw0"), (3, b"abc")]'
-expect_genl "host-routes 2" "integer out of range \\[attr 5\\]" $SET_SWITCH '[(2, "psw0"), (5, u8(2))]'
-expect_genl "anti-spoof 2" "integer out of range \\[attr 6\\]" $SET_SWITCH '[(2, "psw0"), (6, u8(2))]'
-for a in "11, u32(1)" "12, bytes(8)" "13, 'x'" "14, 'x'" "15, 'x'" "16, bytes(8)"; do
-	expect_genl "read-only attribute ${a%%,*} (trace, errors)" "failed policy validation \\[attr ${a%%,*}\\]" \
-		$SET_SWITCH "[(2, \"psw0\"), ($a)]"
-done
-expect_genl "session nest is read-only" "failed policy validation \\[attr $A_SESSION\\]" $FLUSH_SESSION "[(2, \"psw0\"), ($A_SESSION, u8(0))]"
-expect_genl "session table 2" "integer out of range \\[attr $A_SESSION_TABLE\\]" $FLUSH_SESSION "[(2, \"psw0\"), ($A_SESSION_TABLE, u8(2))]"
+expect_genl "a dump-only command as a request" "Operation not supported" port-get:do "[$sw]"
+expect_genl "an unknown index beside a switch's name" "No such device: no such switch \\[attr ifindex\\]" switch-set \
+	"[(\"ifindex\", u32(99999)), $sw]"
+expect_genl "two names of two switches" "name different devices \\[attr ifname\\]" switch-set \
+	"[(\"ifindex\", u32($(cat /sys/class/net/psw1/ifindex))), $sw]"
+expect_genl "SWITCH_GET names no switch" "PSW_A_IFINDEX or PSW_A_IFNAME required" switch-get '[]'
+expect_genl "unknown attribute" "Unknown attribute type \\[attr 22\\]" switch-set "[$sw, (22, u8(0))]"
+expect_genl "2-byte switch address" "invalid attribute length \\[attr address\\]" switch-set "[$sw, (\"address\", u16(1))]"
+expect_genl "nest without NLA_F_NESTED" "NLA_F_NESTED is missing \\[attr port\\]" port-new "[$sw, (12, nla(1, u32($vx)))]"
+expect_genl "NLA_F_NESTED on an address" "NLA_F_NESTED not expected \\[attr address\\]" switch-set "[$sw, (\"address\", [(1, b'')])]"
+expect_genl "trailing bytes in a nest" "bytes leftover after parsing attributes" port-new \
+	"[$sw, (12 | 0x8000, nla(1, u32($vx)) + bytes(2))]"
+expect_genl "3-byte nest" "failed policy validation \\[attr port\\]" port-new "[$sw, (12 | 0x8000, b'abc')]"
+expect_genl "switch ifindex 0" "integer out of range \\[attr ifindex\\]" switch-set '[("ifindex", u32(0))]'
+expect_genl "3-byte switch MAC" "binary attribute size out of range \\[attr mac\\]" switch-set "[$sw, (\"mac\", b'abc')]"
+expect_genl "host-routes 2" "integer out of range \\[attr host-routes\\]" switch-set "[$sw, (\"host-routes\", u8(2))]"
+expect_genl "anti-spoof 2" "integer out of range \\[attr anti-spoof\\]" switch-set "[$sw, (\"anti-spoof\", u8(2))]"
+expect_genl "session table 2" "integer out of range \\[attr session\\.table\\]" session-flush \
+	"[$sw, (\"session\", [(\"table\", u8(2))])]"
+expect_genl "session table 2 in a dump" "integer out of range \\[attr session\\.table\\]" session-get \
+	"[$sw, (\"session\", [(\"table\", u8(2))])]"
 
 # Ports.
-expect_genl "port ifindex 0" "integer out of range \\[attr 7\\.1\\]" $NEW_PORT '[(2, "psw0"), (7, [(1, u32(0))])]'
-for a in "2, 'veth-x'" "7, u8(0)" "8, u32(1)" "9, u32(1)"; do
-	expect_genl "port attribute 7.${a%%,*} is read-only" "failed policy validation \\[attr 7\\.${a%%,*}\\]" \
-		$NEW_PORT "[(2, \"psw0\"), (7, [(1, u32($vx)), ($a)])]"
-done
-expect_genl "address list with a foreign attribute" "Unknown attribute type \\[attr 7\\.6\\.2\\]" $NEW_PORT \
-	"[(2, \"psw0\"), (7, [(1, u32($vx)), (6, [(2, ip('10.2.0.1'))])])]"
-expect_genl "DEL_PORT without port nest" "PSW_A_PORT required" $DEL_PORT '[(2, "psw0")]'
-expect_genl "DEL_PORT without ifindex" "PSW_PORT_A_IFINDEX required" $DEL_PORT '[(2, "psw0"), (7, [(4, u8(1))])]'
+expect_genl "port ifindex 0" "integer out of range \\[attr port\\.ifindex\\]" port-new "[$sw, (\"port\", [(\"ifindex\", u32(0))])]"
+expect_genl "address list with a foreign attribute" "Unknown attribute type \\[attr port\\.addrs\\.2\\]" port-new \
+	"[$sw, (\"port\", [(\"ifindex\", u32($vx)), (\"addrs\", [(2, ip('10.2.0.1'))])])]"
+expect_genl "port-del without port nest" "missing port$" port-del "[$sw]"
+expect_genl "port-del without ifindex" "missing port\\.ifindex$" port-del "[$sw, (\"port\", [])]"
 expect_fail "pswctl: multicast pod MAC" "pod MAC must be a unicast address" \
 	"$PSWCTL" port add psw0 dev veth-x mac 01:00:5e:00:00:01
 expect_fail "pswctl: pod address given twice" "pod address given twice" \
@@ -149,144 +149,149 @@ ip link del br-x
 ip link del psw0.5 2>/dev/null
 
 # Routes.
-expect_genl "route nest missing" "PSW_A_ROUTE required" $NEW_ROUTE '[(2, "psw0")]'
-expect_genl "DEL_ROUTE without route nest" "PSW_A_ROUTE required" $DEL_ROUTE '[(2, "psw0")]'
-expect_genl "route without destination" "PSW_ROUTE_A_DST required" $NEW_ROUTE '[(2, "psw0"), (8, [(2, u8(8)), (3, u8(3))])]'
-expect_genl "route without prefix length" "PSW_ROUTE_A_PREFIXLEN required" $DEL_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0"))])]'
-expect_genl "route type 4" "integer out of range \\[attr 8\\.3\\]" $NEW_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0")), (2, u8(8)), (3, u8(4))])]'
-expect_genl "route port 0" "integer out of range \\[attr 8\\.4\\]" $NEW_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0")), (2, u8(8)), (3, u8(1)), (4, u32(0))])]'
-expect_genl "route origin is read-only" "failed policy validation \\[attr 8\\.6\\]" $NEW_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0")), (2, u8(8)), (3, u8(3)), (6, u8(0))])]'
-expect_genl "dev route without port" "PSW_ROUTE_A_PORT required" $NEW_ROUTE '[(2, "psw0"), (8, [(1, ip("10.0.0.0")), (2, u8(8)), (3, u8(1))])]'
+expect_genl "route nest missing" "missing route$" route-new "[$sw]"
+expect_genl "route-del without route nest" "missing route$" route-del "[$sw]"
+expect_genl "route without destination" "missing route\\.dst$" route-new "$(route "(\"prefixlen\", u8(8)), (\"type\", u8(3))")"
+expect_genl "route without prefix length" "missing route\\.prefixlen$" route-del "$(route "(\"dst\", ip('10.0.0.0'))")"
+expect_genl "route type 4" "integer out of range \\[attr route\\.type\\]" route-new \
+	"$(route "(\"dst\", ip('10.0.0.0')), (\"prefixlen\", u8(8)), (\"type\", u8(4))")"
+expect_genl "route port 0" "integer out of range \\[attr route\\.port\\]" route-new \
+	"$(route "(\"dst\", ip('10.0.0.0')), (\"prefixlen\", u8(8)), (\"type\", u8(1)), (\"port\", u32(0))")"
+expect_genl "dev route without port" "missing route\\.port$" route-new \
+	"$(route "(\"dst\", ip('10.0.0.0')), (\"prefixlen\", u8(8)), (\"type\", u8(1))")"
 expect_fail "pswctl: route del with host bits" "host bits set" "$PSWCTL" route del psw0 10.1.1.1/24
 expect_fail "pswctl: multicast gateway" "gateway must be a unicast IPv4 address" \
 	"$PSWCTL" route add psw0 10.8.0.0/16 via 224.0.0.1 dev veth-pod1
 
 # Neighbors.
-expect_genl "neighbor nest missing" "PSW_A_NEIGH required" $NEW_NEIGH '[(2, "psw0")]'
-expect_genl "DEL_NEIGH without nest" "PSW_A_NEIGH required" $DEL_NEIGH '[(2, "psw0")]'
-expect_genl "neighbor without address" "PSW_NEIGH_A_ADDR required" $DEL_NEIGH "[(2, \"psw0\"), (9, [(3, u32($(cat /sys/class/net/veth-pod1/ifindex)))])]"
-expect_genl "neighbor without port" "PSW_NEIGH_A_PORT required" $DEL_NEIGH '[(2, "psw0"), (9, [(1, ip("10.9.9.9"))])]'
-expect_genl "neighbor without MAC" "PSW_NEIGH_A_MAC required" $NEW_NEIGH "[(2, \"psw0\"), (9, [(1, ip('10.1.1.50')), (3, u32($(cat /sys/class/net/veth-pod1/ifindex)))])]"
-expect_genl "short neighbor MAC" "binary attribute size out of range \\[attr 9\\.2\\]" $NEW_NEIGH "[(2, \"psw0\"), (9, [(1, ip('10.1.1.50')), (2, b'abc'), (3, u32($vx))])]"
-expect_genl "neighbor port 0" "integer out of range \\[attr 9\\.3\\]" $NEW_NEIGH "[(2, \"psw0\"), (9, [(1, ip('10.1.1.50')), (2, bytes([2, 0, 0, 0, 0, 1])), (3, u32(0))])]"
-expect_genl "neighbor state is read-only" "failed policy validation \\[attr 9\\.4\\]" $DEL_NEIGH "[(2, \"psw0\"), (9, [(1, ip('10.9.9.9')), (3, u32($vx)), (4, u8(0))])]"
-expect_genl "neighbor age is read-only" "failed policy validation \\[attr 9\\.5\\]" $DEL_NEIGH "[(2, \"psw0\"), (9, [(1, ip('10.9.9.9')), (3, u32($vx)), (5, u32(0))])]"
+neigh() { echo "[$sw, (\"neigh\", [$1])]"; }
+expect_genl "neighbor nest missing" "missing neigh$" neigh-new "[$sw]"
+expect_genl "neigh-del without nest" "missing neigh$" neigh-del "[$sw]"
+expect_genl "neighbor without address" "missing neigh\\.addr$" neigh-del "$(neigh "(\"port\", u32($pod1))")"
+expect_genl "neighbor without port" "missing neigh\\.port$" neigh-del "$(neigh "(\"addr\", ip('10.9.9.9'))")"
+expect_genl "neighbor without MAC" "missing neigh\\.mac$" neigh-new "$(neigh "(\"addr\", ip('10.1.1.50')), (\"port\", u32($pod1))")"
+expect_genl "short neighbor MAC" "binary attribute size out of range \\[attr neigh\\.mac\\]" neigh-new \
+	"$(neigh "(\"addr\", ip('10.1.1.50')), (\"mac\", b'abc'), (\"port\", u32($vx))")"
+expect_genl "neighbor port 0" "integer out of range \\[attr neigh\\.port\\]" neigh-new \
+	"$(neigh "(\"addr\", ip('10.1.1.50')), (\"mac\", mac('02:00:00:00:00:01')), (\"port\", u32(0))")"
 expect_fail "pswctl: multicast neighbor MAC" "neighbor MAC must be a unicast address" \
 	"$PSWCTL" neigh add psw0 10.1.1.50 mac 01:00:5e:00:00:01 dev veth-pod1
 expect_fail "pswctl: multicast neighbor" "neighbor must be a unicast IPv4 address" \
 	"$PSWCTL" neigh add psw0 224.0.0.1 mac 02:00:00:00:00:01 dev veth-pod1
 expect_fail "pswctl: neighbor on a foreign device" "not a port of this switch" \
 	"$PSWCTL" neigh add psw0 10.1.1.50 mac 02:00:00:00:00:01 dev veth-x
-expect_genl "trace without count" "PSW_A_TRACE_COUNT required" $TRACE_ADD '[(2, "psw0")]'
+expect_genl "trace without count" "missing trace\\.count$" trace-add "[$sw, (\"trace\", [])]"
+expect_genl "trace without nest" "missing trace$" trace-add "[$sw]"
 
-# ACLs: rule = [(1, action), (2, proto), (3, src), (4, plen), ...], each a
-# top-level A_RULE after the ACL nest.
+# ACLs: each rule a top-level "rule" after the ACL nest.
 acl() {
 	local rules=() r
-	for r in "$@"; do rules+=("($A_RULE, [$r])"); done
-	echo "[(2, \"psw0\"), ($A_ACL, [(1, u32(1))]), $(IFS=,; echo "${rules[*]}")]"
+	for r in "$@"; do rules+=("(\"rule\", [$r])"); done
+	echo "[$sw, (\"acl\", [(\"num\", u32(1))]), $(IFS=,; echo "${rules[*]}")]"
 }
-expect_genl "ACL nest missing" "PSW_A_ACL required" $NEW_ACL '[(2, "psw0")]'
-expect_genl "ACL without rules" "1 to PSW_ACL_MAX_RULES rules" $NEW_ACL "[(2, \"psw0\"), ($A_ACL, [(1, u32(1))])]"
-expect_genl "rule without action" "PSW_RULE_A_ACTION required" $NEW_ACL "$(acl "(2, u8(6))")"
-expect_genl "unknown action" "integer out of range \\[attr $A_RULE\\.1\\]" $NEW_ACL "$(acl "(1, u8(7))")"
-expect_genl "prefix with host bits" "host bits set" $NEW_ACL \
-	"$(acl "(1, u8(1)), (3, ip('10.1.1.1')), (4, u8(24))")"
-expect_genl "prefix length 40" "integer out of range \\[attr $A_RULE\\.6\\]" $NEW_ACL \
-	"$(acl "(1, u8(1)), (5, ip('10.0.0.0')), (6, u8(40))")"
-expect_genl "ports without a protocol" "ports need protocol" $NEW_ACL "$(acl "(1, u8(1)), (9, u16(80))")"
-expect_genl "empty port range" "range is empty" $NEW_ACL \
-	"$(acl "(1, u8(1)), (2, u8(6)), (7, u16(10)), (8, u16(5))")"
-expect_genl "ICMP type 300" "ICMP type and code are 0\\.\\.255" $NEW_ACL "$(acl "(1, u8(1)), (2, u8(1)), (7, u16(300))")"
-expect_genl "tcp-flags on UDP" "need protocol tcp" $NEW_ACL "$(acl "(1, u8(1)), (2, u8(17)), (11, u8(2))")"
-expect_genl "tcp-flags outside the mask" "outside the mask" $NEW_ACL \
-	"$(acl "(1, u8(1)), (2, u8(6)), (11, u8(3)), (12, u8(2))")"
-expect_genl "a bad rule after good ones" "host bits set" $NEW_ACL \
-	"$(acl "(1, u8(1))" "(1, u8(0))" "(1, u8(1)), (5, ip('10.0.0.1')), (6, u8(8))")"
+permit='("action", u8(1))'
+expect_genl "ACL nest missing" "missing acl$" acl-set "[$sw]"
+expect_genl "ACL without rules" "1 to PSW_ACL_MAX_RULES rules" acl-set "[$sw, (\"acl\", [(\"num\", u32(1))])]"
+expect_genl "rule without action" "missing rule\\.action$" acl-set "$(acl "(\"proto\", u8(6))")"
+expect_genl "unknown action" "integer out of range \\[attr rule\\.action\\]" acl-set "$(acl "(\"action\", u8(7))")"
+expect_genl "prefix with host bits" "host bits set \\[attr rule\\.src\\]" acl-set \
+	"$(acl "$permit, (\"src\", ip('10.1.1.1')), (\"src-plen\", u8(24))")"
+expect_genl "prefix length 40" "integer out of range \\[attr rule\\.dst-plen\\]" acl-set \
+	"$(acl "$permit, (\"dst\", ip('10.0.0.0')), (\"dst-plen\", u8(40))")"
+expect_genl "ports without a protocol" "ports need protocol" acl-set "$(acl "$permit, (\"dport-min\", u16(80))")"
+expect_genl "empty port range" "range is empty \\[attr rule\\.sport-max\\]" acl-set \
+	"$(acl "$permit, (\"proto\", u8(6)), (\"sport-min\", u16(10)), (\"sport-max\", u16(5))")"
+expect_genl "ICMP type 300" "ICMP type and code are 0\\.\\.255" acl-set "$(acl "$permit, (\"proto\", u8(1)), (\"sport-min\", u16(300))")"
+expect_genl "tcp-flags on UDP" "need protocol tcp" acl-set "$(acl "$permit, (\"proto\", u8(17)), (\"tcp-flags\", u8(2))")"
+expect_genl "tcp-flags outside the mask" "outside the mask" acl-set \
+	"$(acl "$permit, (\"proto\", u8(6)), (\"tcp-flags\", u8(3)), (\"tcp-mask\", u8(2))")"
+expect_genl "a bad rule after good ones" "host bits set \\[attr rule\\.dst\\]" acl-set \
+	"$(acl "$permit" "(\"action\", u8(0))" "$permit, (\"dst\", ip('10.0.0.1')), (\"dst-plen\", u8(8))")"
 rules=()
 for ((i = 0; i < 16384; i++)); do rules+=("deny,"); done
 expect_fail "pswctl: an ACL of 16385 rules" "1 to PSW_ACL_MAX_RULES rules" "$PSWCTL" acl set psw0 99 "${rules[@]}" deny
-expect_genl "rule protocol 0" "integer out of range \\[attr $A_RULE\\.2\\]" $NEW_ACL "$(acl "(1, u8(1)), (2, u8(0))")"
-expect_genl "source prefix length 33" "integer out of range \\[attr $A_RULE\\.4\\]" $NEW_ACL \
-	"$(acl "(1, u8(1)), (3, ip('10.0.0.0')), (4, u8(33))")"
-expect_genl "rule hits are read-only" "failed policy validation \\[attr $A_RULE\\.13\\]" $NEW_ACL "$(acl "(1, u8(1)), (13, bytes(8))")"
-expect_genl "rule pad" "Unsupported attribute \\[attr $A_RULE\\.14\\]" $NEW_ACL "$(acl "(1, u8(1)), (14, bytes(4))")"
-expect_genl "empty destination port range" "destination port range is empty" $NEW_ACL \
-	"$(acl "(1, u8(1)), (2, u8(6)), (9, u16(10)), (10, u16(5))")"
-expect_genl "ACL first is read-only" "failed policy validation \\[attr $A_ACL\\.2\\]" $NEW_ACL \
-	"[(2, \"psw0\"), ($A_ACL, [(1, u32(99)), (2, u32(0))]), ($A_RULE, [(1, u8(1))])]"
-expect_genl "ACL count is read-only" "failed policy validation \\[attr $A_ACL\\.3\\]" $NEW_ACL \
-	"[(2, \"psw0\"), ($A_ACL, [(1, u32(99)), (3, u32(1))]), ($A_RULE, [(1, u8(1))])]"
-expect_genl "ACL without number" "PSW_ACL_A_NUM required" $NEW_ACL "[(2, \"psw0\"), ($A_ACL, []), ($A_RULE, [(1, u8(1))])]"
-expect_genl "DEL_ACL without nest" "PSW_A_ACL required" $DEL_ACL '[(2, "psw0")]'
-expect_genl "DEL_ACL without number" "PSW_ACL_A_NUM required" $DEL_ACL "[(2, \"psw0\"), ($A_ACL, [])]"
-expect_genl "binding without port" "PSW_A_PORT required" $BIND_ACL "[(2, \"psw0\"), ($A_ACL_DIR, u8(0))]"
-expect_genl "binding without ifindex" "PSW_PORT_A_IFINDEX required" $BIND_ACL "[(2, \"psw0\"), (7, []), ($A_ACL_DIR, u8(0))]"
-expect_genl "ACL direction 2" "integer out of range \\[attr $A_ACL_DIR\\]" $BIND_ACL \
-	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))]), ($A_ACL_DIR, u8(2))]"
-expect_genl "binding list with an ACL's first rule" "Unsupported attribute \\[attr $A_ACL_LIST\\.2\\]" $BIND_ACL \
-	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))]), ($A_ACL_DIR, u8(1)), ($A_ACL_LIST, [(2, u32(1))])]"
-expect_genl "binding without direction" "PSW_A_ACL_DIR required" $BIND_ACL \
-	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))])]"
-expect_genl "seventeen ACLs bound" "too many ACLs" $BIND_ACL \
-	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))]), ($A_ACL_DIR, u8(0)), ($A_ACL_LIST, [(1, u32(1))] * 17)]"
-expect_genl "binding an ACL twice" "bound twice" $BIND_ACL \
-	"[(2, \"psw0\"), (7, [(1, u32($(cat /sys/class/net/veth-pod1/ifindex)))]), ($A_ACL_DIR, u8(0)), ($A_ACL_LIST, [(1, u32(1))] * 2)]"
-expect_genl "timeout 0" "integer out of range \\[attr $A_TIMEOUTS\\.1\\]" $SET_SWITCH "[(2, \"psw0\"), ($A_TIMEOUTS, [(1, u32(0))])]"
-expect_genl "max-sessions 0" "integer out of range \\[attr $A_MAX_SESSIONS\\]" $SET_SWITCH "[(2, \"psw0\"), ($A_MAX_SESSIONS, u32(0))]"
+expect_genl "rule protocol 0" "integer out of range \\[attr rule\\.proto\\]" acl-set "$(acl "$permit, (\"proto\", u8(0))")"
+expect_genl "source prefix length 33" "integer out of range \\[attr rule\\.src-plen\\]" acl-set \
+	"$(acl "$permit, (\"src\", ip('10.0.0.0')), (\"src-plen\", u8(33))")"
+expect_genl "empty destination port range" "destination port range is empty" acl-set \
+	"$(acl "$permit, (\"proto\", u8(6)), (\"dport-min\", u16(10)), (\"dport-max\", u16(5))")"
+expect_genl "ACL without number" "missing acl\\.num$" acl-set "[$sw, (\"acl\", []), (\"rule\", [$permit])]"
+expect_genl "acl-del without nest" "missing acl$" acl-del "[$sw]"
+expect_genl "acl-del without number" "missing acl\\.num$" acl-del "[$sw, (\"acl\", [])]"
+bind() { echo "[$sw, (\"port\", [$1])]"; }
+expect_genl "binding without port" "missing port$" acl-bind "[$sw]"
+expect_genl "binding without ifindex" "missing port\\.ifindex$" acl-bind "$(bind "(\"acl-in\", [])")"
+expect_genl "binding without direction" "one direction" acl-bind "$(bind "(\"ifindex\", u32($pod1))")"
+expect_genl "binding both directions" "one direction" acl-bind \
+	"$(bind "(\"ifindex\", u32($pod1)), (\"acl-in\", []), (\"acl-out\", [])")"
+expect_genl "binding list with an ACL's first rule" "Unknown attribute type \\[attr port\\.acl-out\\.2\\]" acl-bind \
+	"$(bind "(\"ifindex\", u32($pod1)), (\"acl-out\", [(2, u32(1))])")"
+expect_genl "seventeen ACLs bound" "too many ACLs" acl-bind \
+	"$(bind "(\"ifindex\", u32($pod1)), (\"acl-in\", [(\"num\", u32(1))] * 17)")"
+expect_genl "binding an ACL twice" "bound twice" acl-bind \
+	"$(bind "(\"ifindex\", u32($pod1)), (\"acl-in\", [(\"num\", u32(1))] * 2)")"
+expect_genl "binding an undefined ACL" "no such ACL" acl-bind \
+	"$(bind "(\"ifindex\", u32($pod1)), (\"acl-in\", [(\"num\", u32(77))])")"
+expect_genl "timeout 0" "integer out of range \\[attr timeouts\\.tcp-established\\]" switch-set \
+	"[$sw, (\"timeouts\", [(\"tcp-established\", u32(0))])]"
+expect_genl "max-sessions 0" "integer out of range \\[attr max-sessions\\]" switch-set "[$sw, (\"max-sessions\", u32(0))]"
 
-# Services: [(1, proto), (2, vip), (3, port), (4, affinity), (5, backend)...],
-# backend = [(1, addr), (2, port), (3, weight)].
-svc() { echo "[(2, \"psw0\"), ($A_SERVICE, [$1])]"; }
-be="(5, [(1, ip('10.1.1.7')), (2, u16(8080))])"
-expect_genl "service nest missing" "PSW_A_SERVICE required" $NEW_SERVICE '[(2, "psw0")]'
-expect_genl "service without VIP" "PSW_SVC_A_VIP required" $NEW_SERVICE "$(svc "(1, u8(6)), (3, u16(80)), $be")"
-expect_genl "ICMP service" "TCP or UDP" $NEW_SERVICE "$(svc "(1, u8(1)), (2, ip('10.96.0.10')), (3, u16(80)), $be")"
-expect_genl "VIP 0.0.0.0" "service VIP must be a unicast IPv4 address" $NEW_SERVICE "$(svc "(1, u8(6)), (2, ip('0.0.0.0')), (3, u16(80)), $be")"
-expect_genl "service port 0" "integer out of range \\[attr $A_SERVICE\\.3\\]" $NEW_SERVICE "$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(0)), $be")"
-expect_genl "service without backends" "1 to PSW_NAT_MAX_BACKENDS" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80))")"
-expect_genl "1025 backends" "1 to PSW_NAT_MAX_BACKENDS" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), *[(5, [(1, ip('10.2.%d.%d' % (i // 250, i % 250 + 1))), (2, u16(80))]) for i in range(1025)]")"
-expect_genl "backend given twice" "given twice" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), $be, $be")"
-expect_genl "backend weight 0" "integer out of range \\[attr $A_SERVICE\\.5\\.3\\]" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (5, [(1, ip('10.1.1.7')), (2, u16(80)), (3, u32(0))])")"
-expect_genl "backend without port" "PSW_BACKEND_A_PORT required" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (5, [(1, ip('10.1.1.7'))])")"
-expect_genl "multicast backend" "backend must be a unicast IPv4 address" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (5, [(1, ip('224.0.0.1')), (2, u16(80))])")"
-expect_genl "affinity over a day" "integer out of range \\[attr $A_SERVICE\\.4\\]" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (4, u32(86401)), $be")"
-expect_genl "delete a missing service" "no such service" $DEL_SERVICE \
-	"$(svc "(1, u8(17)), (2, ip('10.96.0.10')), (3, u16(80))")"
-expect_genl "DEL_SERVICE without nest" "PSW_A_SERVICE required" $DEL_SERVICE '[(2, "psw0")]'
-expect_genl "service without protocol" "PSW_SVC_A_PROTO required" $NEW_SERVICE "$(svc "(2, ip('10.96.0.10')), (3, u16(80)), $be")"
-expect_genl "service without port" "PSW_SVC_A_PORT required" $DEL_SERVICE "$(svc "(1, u8(6)), (2, ip('10.96.0.10'))")"
-expect_genl "backend without address" "PSW_BACKEND_A_ADDR required" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (5, [(2, u16(8080))])")"
-expect_genl "backend port 0" "integer out of range \\[attr $A_SERVICE\\.5\\.2\\]" $NEW_SERVICE \
-	"$(svc "(1, u8(6)), (2, ip('10.96.0.10')), (3, u16(80)), (5, [(1, ip('10.1.1.7')), (2, u16(0))])")"
-expect_genl "multicast NAT loopback" "NAT loopback must be a unicast IPv4 address" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_LOOPBACK, ip('239.1.1.1'))]"
-expect_genl "NAT44 timeout 0" "integer out of range \\[attr $A_NAT44_TIMEOUTS\\.3\\]" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_TIMEOUTS, [(3, u32(0))])]"
-expect_genl "NAT44 max-sessions 0" "integer out of range \\[attr $A_NAT44_MAX_SESSIONS\\]" $SET_SWITCH "[(2, \"psw0\"), ($A_NAT44_MAX_SESSIONS, u32(0))]"
-pod1=$(cat /sys/class/net/veth-pod1/ifindex)
-expect_genl "SNAT nest missing" "PSW_A_SNAT required" $NEW_SNAT '[(2, "psw0")]'
-expect_genl "SNAT without port" "PSW_SNAT_A_PORT required" $NEW_SNAT "[(2, \"psw0\"), ($A_SNAT, [(2, ip('192.0.2.1'))])]"
-expect_genl "SNAT without addresses" "PSW_SNAT_A_FIRST required" $NEW_SNAT "[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1))])]"
-expect_genl "SNAT pool backwards" "at most PSW_NAT_MAX_POOL" $NEW_SNAT \
-	"[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1)), (2, ip('192.0.2.9')), (3, ip('192.0.2.1'))])]"
-expect_genl "SNAT pool of a /8" "at most PSW_NAT_MAX_POOL" $NEW_SNAT \
-	"[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1)), (2, ip('11.0.0.0')), (3, ip('11.255.255.255'))])]"
-expect_genl "multicast SNAT pool" "SNAT pool addresses must be unicast IPv4 addresses" $NEW_SNAT \
-	"[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1)), (2, ip('224.0.0.1'))])]"
-expect_genl "SNAT on a foreign device" "not a port of this switch" $NEW_SNAT \
-	"[(2, \"psw0\"), ($A_SNAT, [(1, u32($vx)), (2, ip('192.0.2.1'))])]"
-expect_genl "SNAT port 0" "integer out of range \\[attr $A_SNAT\\.1\\]" $NEW_SNAT "[(2, \"psw0\"), ($A_SNAT, [(1, u32(0)), (2, ip('192.0.2.1'))])]"
-expect_genl "DEL_SNAT without nest" "PSW_A_SNAT required" $DEL_SNAT '[(2, "psw0")]'
-expect_genl "DEL_SNAT without port" "PSW_SNAT_A_PORT required" $DEL_SNAT "[(2, \"psw0\"), ($A_SNAT, [])]"
+# Services.
+svc() { echo "[$sw, (\"service\", [$1])]"; }
+key="(\"proto\", u8(6)), (\"vip\", ip('10.96.0.10')), (\"port\", u16(80))"
+be="(\"backend\", [(\"addr\", ip('10.1.1.7')), (\"port\", u16(8080))])"
+expect_genl "service nest missing" "missing service$" service-new "[$sw]"
+expect_genl "service without VIP" "missing service\\.vip$" service-new "$(svc "(\"proto\", u8(6)), (\"port\", u16(80)), $be")"
+expect_genl "ICMP service" "TCP or UDP" service-new "$(svc "(\"proto\", u8(1)), (\"vip\", ip('10.96.0.10')), (\"port\", u16(80)), $be")"
+expect_genl "VIP 0.0.0.0" "service VIP must be a unicast IPv4 address" service-new \
+	"$(svc "(\"proto\", u8(6)), (\"vip\", ip('0.0.0.0')), (\"port\", u16(80)), $be")"
+expect_genl "service port 0" "integer out of range \\[attr service\\.port\\]" service-new \
+	"$(svc "(\"proto\", u8(6)), (\"vip\", ip('10.96.0.10')), (\"port\", u16(0)), $be")"
+expect_genl "service without backends" "1 to PSW_NAT_MAX_BACKENDS" service-new "$(svc "$key")"
+expect_genl "1025 backends" "1 to PSW_NAT_MAX_BACKENDS" service-new \
+	"$(svc "$key, *[(\"backend\", [(\"addr\", ip('10.2.%d.%d' % (i // 250, i % 250 + 1))), (\"port\", u16(80))]) for i in range(1025)]")"
+expect_genl "backend given twice" "given twice" service-new "$(svc "$key, $be, $be")"
+expect_genl "backend weight 0" "integer out of range \\[attr service\\.backend\\.weight\\]" service-new \
+	"$(svc "$key, (\"backend\", [(\"addr\", ip('10.1.1.7')), (\"port\", u16(80)), (\"weight\", u32(0))])")"
+expect_genl "backend without port" "missing service\\.backend\\.port$" service-new \
+	"$(svc "$key, (\"backend\", [(\"addr\", ip('10.1.1.7'))])")"
+expect_genl "multicast backend" "backend must be a unicast IPv4 address" service-new \
+	"$(svc "$key, (\"backend\", [(\"addr\", ip('224.0.0.1')), (\"port\", u16(80))])")"
+expect_genl "affinity over a day" "integer out of range \\[attr service\\.affinity\\]" service-new \
+	"$(svc "$key, (\"affinity\", u32(86401)), $be")"
+expect_genl "delete a missing service" "no such service" service-del \
+	"$(svc "(\"proto\", u8(17)), (\"vip\", ip('10.96.0.10')), (\"port\", u16(80))")"
+expect_genl "service-del without nest" "missing service$" service-del "[$sw]"
+expect_genl "service without protocol" "missing service\\.proto$" service-new "$(svc "(\"vip\", ip('10.96.0.10')), (\"port\", u16(80)), $be")"
+expect_genl "service without port" "missing service\\.port$" service-del "$(svc "(\"proto\", u8(6)), (\"vip\", ip('10.96.0.10'))")"
+expect_genl "backend without address" "missing service\\.backend\\.addr$" service-new \
+	"$(svc "$key, (\"backend\", [(\"port\", u16(8080))])")"
+expect_genl "backend port 0" "integer out of range \\[attr service\\.backend\\.port\\]" service-new \
+	"$(svc "$key, (\"backend\", [(\"addr\", ip('10.1.1.7')), (\"port\", u16(0))])")"
+expect_genl "multicast NAT loopback" "NAT loopback must be a unicast IPv4 address" switch-set \
+	"[$sw, (\"nat44-loopback\", ip('239.1.1.1'))]"
+expect_genl "NAT44 timeout 0" "integer out of range \\[attr nat44-timeouts\\.udp\\]" switch-set \
+	"[$sw, (\"nat44-timeouts\", [(\"udp\", u32(0))])]"
+expect_genl "NAT44 max-sessions 0" "integer out of range \\[attr nat44-max-sessions\\]" switch-set \
+	"[$sw, (\"nat44-max-sessions\", u32(0))]"
+snat() { echo "[$sw, (\"snat\", [$1])]"; }
+expect_genl "SNAT nest missing" "missing snat$" snat-new "[$sw]"
+expect_genl "SNAT without port" "missing snat\\.port$" snat-new "$(snat "(\"first\", ip('192.0.2.1'))")"
+expect_genl "SNAT without addresses" "missing snat\\.first$" snat-new "$(snat "(\"port\", u32($pod1))")"
+expect_genl "SNAT pool backwards" "at most PSW_NAT_MAX_POOL" snat-new \
+	"$(snat "(\"port\", u32($pod1)), (\"first\", ip('192.0.2.9')), (\"last\", ip('192.0.2.1'))")"
+expect_genl "SNAT pool of a /8" "at most PSW_NAT_MAX_POOL" snat-new \
+	"$(snat "(\"port\", u32($pod1)), (\"first\", ip('11.0.0.0')), (\"last\", ip('11.255.255.255'))")"
+expect_genl "multicast SNAT pool" "SNAT pool addresses must be unicast IPv4 addresses" snat-new \
+	"$(snat "(\"port\", u32($pod1)), (\"first\", ip('224.0.0.1'))")"
+expect_genl "SNAT on a foreign device" "not a port of this switch" snat-new \
+	"$(snat "(\"port\", u32($vx)), (\"first\", ip('192.0.2.1'))")"
+expect_genl "SNAT port 0" "integer out of range \\[attr snat\\.port\\]" snat-new \
+	"$(snat "(\"port\", u32(0)), (\"first\", ip('192.0.2.1'))")"
+expect_genl "snat-del without nest" "missing snat$" snat-del "[$sw]"
+expect_genl "snat-del without port" "missing snat\\.port$" snat-del "$(snat "")"
 expect_fail "pswctl: SNAT del on a foreign device" "not a port of this switch" "$PSWCTL" nat44 snat del psw0 dev veth-x
-expect_genl "delete a missing SNAT pool" "no SNAT pool" $DEL_SNAT "[(2, \"psw0\"), ($A_SNAT, [(1, u32($pod1))])]"
+expect_genl "delete a missing SNAT pool" "no SNAT pool" snat-del "$(snat "(\"port\", u32($pod1))")"
 expect_fail "pswctl: SNAT pool range" "is not ADDR\[-ADDR\]" \
 	"$PSWCTL" nat44 snat add psw0 dev veth-pod1 192.0.2.1-192.0.2
 expect_fail "pswctl: SNAT without dev" "dev PORT expected" "$PSWCTL" nat44 snat add psw0 veth-pod1 192.0.2.1
@@ -351,17 +356,19 @@ check "route 10.5.0.0/16 deleted" "$PSWCTL" route del psw0 10.5.0.0/16
 # user, and for root of a user namespace that does not own this netns.
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
 other_userns_root() { unshare --user --map-root-user "$@"; }
-# SET_SWITCH NEW/DEL_PORT NEW/DEL_ROUTE NEW/DEL_NEIGH TRACE_ADD TRACE_CLEAR
-# NEW/DEL/BIND_ACL FLUSH_SESSION NEW/DEL_SERVICE NEW/DEL_SNAT
-mutating="2 3 4 6 7 9 10 12 14 16 17 19 21 22 23 25 26"
+# The commands that change something are those the spec marks
+# uns-admin-perm; every other one is a read.
+mutating=$($NSTOOL spec-ops | awk '$3 == "admin" {print $1}')
+expect_eq "the spec marks 17 commands as changes, the other 10 as reads" "17 10" \
+	"$(echo $mutating | wc -w) $($NSTOOL spec-ops | awk '$3 == "read"' | wc -l)"
 refused() {
 	local who=$1 out c
 	shift
-	out=$(for c in $mutating; do printf '%s\t%s\t%s\n' "$c" "$c" '[(2, "psw0")]'; done |
+	out=$(for c in $mutating; do printf '%s\t%s\t%s\n' "$c" "$c" '[("ifname", "psw0")]'; done |
 		"$@" $NSTOOL genl-server 2>&1)
 	for c in $mutating; do
 		echo "$out" | grep -q "^$c ERR Operation not permitted" ||
-			fail "$who: command $c refused: $(echo "$out" | grep "^$c " || echo "$out" | tail -n 3)"
+			fail "$who: $c refused: $(echo "$out" | grep "^$c " || echo "$out" | tail -n 3)"
 	done
 	pass "$who: all 17 commands that change something are refused"
 }
@@ -405,9 +412,10 @@ expect "root of a user namespace owning the netns runs every changing command" \
 expect_fail "pswctl: switch set with a valid MAC and flags but a bad address" \
 	"switch address must be a unicast IPv4 address" \
 	"$PSWCTL" switch set psw0 mac 02:00:00:00:00:99 host-routes off anti-spoof off address 224.0.0.1
-expect_genl "every setting valid but the NAT loopback" "NAT loopback must be a unicast IPv4 address" $SET_SWITCH \
-	"[(2, \"psw0\"), (3, bytes([2, 0, 0, 0, 0, 0x99])), (4, ip('169.254.9.9')), (5, u8(0)), (6, u8(0)), ($A_MAX_SESSIONS, u32(7)), ($A_TIMEOUTS, [(3, u32(9))]), ($A_NAT44_MAX_SESSIONS, u32(7)), ($A_NAT44_LOOPBACK, ip('239.1.1.1'))]"
-expect_genl "every setting valid but one timeout" "integer out of range \\[attr $A_TIMEOUTS\\.2\\]" $SET_SWITCH \
-	"[(2, \"psw0\"), (3, bytes([2, 0, 0, 0, 0, 0x99])), (4, ip('169.254.9.9')), ($A_TIMEOUTS, [(1, u32(5)), (2, u32(0))])]"
+good="(\"mac\", mac('02:00:00:00:00:99')), (\"address\", ip('169.254.9.9'))"
+expect_genl "every setting valid but the NAT loopback" "NAT loopback must be a unicast IPv4 address" switch-set \
+	"[$sw, $good, (\"host-routes\", u8(0)), (\"anti-spoof\", u8(0)), (\"max-sessions\", u32(7)), (\"timeouts\", [(\"udp\", u32(9))]), (\"nat44-max-sessions\", u32(7)), (\"nat44-loopback\", ip('239.1.1.1'))]"
+expect_genl "every setting valid but one timeout" "integer out of range \\[attr timeouts\\.tcp-transient\\]" switch-set \
+	"[$sw, $good, (\"timeouts\", [(\"tcp-established\", u32(5)), (\"tcp-transient\", u32(0))])]"
 
 expect_eq "nothing was changed by what was refused" "$before" "$(state)"

@@ -99,10 +99,10 @@ expect_eq "2 services, 2048 backends, over several messages" "2 2048 2048" \
 
 # A dump that the switch changed between its parts is marked
 # NLM_F_DUMP_INTR (so the reader retries); a dump nothing changed is not.
-out=$(ip netns exec b $NSTOOL genl-dump-intr 8 '[(2, "psw0")]' \
-	6 '[(2, "psw0"), (8, [(1, ip("10.250.0.0")), (2, u8(16)), (3, u8(3))])]' 2>&1)
+out=$(ip netns exec b $NSTOOL genl-dump-intr route-get '[("ifname", "psw0")]' route-new \
+	'[("ifname", "psw0"), ("route", [("dst", ip("10.250.0.0")), ("prefixlen", u8(16)), ("type", u8(3))])]' 2>&1)
 echo "$out" | grep -Eq '^1[0-9]{3} messages, [1-9][0-9]* interrupted$' ||
 	fail "a route dump changed between its parts says so: $out"
 pass "a route dump changed between its parts says so ($out)"
 expect_eq "a route dump nothing changed (a trace cleared meanwhile) does not" "0 interrupted" \
-	"$(ip netns exec b $NSTOOL genl-dump-intr 8 '[(2, "psw0")]' 14 '[(2, "psw0")]' | cut -d' ' -f3-)"
+	"$(ip netns exec b $NSTOOL genl-dump-intr route-get '[("ifname", "psw0")]' trace-clear '[("ifname", "psw0")]' | cut -d' ' -f3-)"

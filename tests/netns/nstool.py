@@ -8,16 +8,26 @@
   nstool.py udp-from SPORT ADDR PORT [T]     one datagram from port SPORT, echoed
   nstool.py udp-mesh PORT NS=ADDR ...        all-pairs UDP reachability
   nstool.py tap-wire TAP NS IFNAME           a tap relayed to IFNAME in NS
-  nstool.py genl CMD ATTRS                   one raw podswitch request;
+  nstool.py genl OP ATTRS                    one raw podswitch request, by
+                                             the YNL spec's names:
+                                             genl port-del '[("ifname", "psw0"),
+                                               ("port", [("ifindex", u32(5))])]'
                                              prints OK or ERR errno message
-  nstool.py genl-dump-intr DCMD DATTRS CCMD CATTRS
+                                             [attr port.ifindex]
+  nstool.py genl-dump-intr DOP DATTRS COP CATTRS
                                              a dump changed between its parts:
                                              "N messages, K interrupted"
   nstool.py genl-server                      the same for each line
-                                             "TAG<TAB>CMD<TAB>ATTRS" of stdin:
+                                             "TAG<TAB>OP<TAB>ATTRS" of stdin:
                                              one line "TAG ANSWER" each (a
                                              process costs a second in the
                                              debug VM)
+  nstool.py spec-ops                         the spec's commands and the
+                                             attributes each takes
+  nstool.py spec-foreign NESTS               requests with an attribute the
+                                             command does not take, each
+  nstool.py spec-uapi HEADER                 where the uapi header and the
+                                             spec disagree
 
 Sockets are opened inside network namespaces with setns(2) from one
 process (Python 3.11 has no os.setns: ctypes).
@@ -428,11 +438,91 @@ def udp_mesh(port, pods):
 
 # --- raw generic netlink, for requests pswctl would refuse to build ---
 
-NLM_F_REQUEST, NLM_F_ACK = 1, 4
-NLMSG_ERROR = 2
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 16, 3, 1, 2
 NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 11, 1, 2
+NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MISS_NEST = 5, 6
 NLA_F_NESTED = 0x8000
+SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                    "../../Documentation/netlink/specs/podswitch.yaml")
+
+
+class Spec:
+    """Commands and attributes by their names in the YNL spec: requests
+    are written as [("ifname", "psw0"), ("port", [("ifindex", u32(5))])],
+    and answers name attributes by their path ("port.type")."""
+
+    def __init__(self, path=SPEC):
+        # -S leaves Debian's packages off the path.
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import yaml
+        with open(path) as f:
+            y = yaml.safe_load(f)
+        self.sets = {}
+        for aset in y["attribute-sets"]:
+            attrs, value = {}, 1
+            for a in aset["attributes"]:
+                value = a.get("value", value)
+                attrs[a["name"]] = dict(a, value=value)
+                value += 1
+            self.sets[aset["name"]] = attrs
+        self.ops = {}
+        for value, op in enumerate(y["operations"]["list"], 1):
+            self.ops[op["name"]] = dict(op, value=op.get("value", value))
+
+    def encode(self, aset, attrs):
+        out = b""
+        for name, val in attrs:
+            if isinstance(name, int):  # a type the spec does not have
+                t, sub = name, None
+            else:
+                spec = self.sets[aset][name]
+                t, sub = spec["value"], spec.get("nested-attributes")
+            if isinstance(val, list):
+                out += nla(t | NLA_F_NESTED, self.encode(sub, val))
+            else:
+                out += nla(t, val)
+        return out
+
+    def path(self, aset, data, target, pos=0):
+        """The attribute at byte TARGET of DATA, as names: "port.type"."""
+        while pos + 4 <= len(data):
+            alen, atype = struct.unpack_from("=HH", data, pos)
+            if alen < 4:
+                break
+            t = atype & 0x3fff
+            spec = next((a for a in self.sets.get(aset, {}).values()
+                         if a["value"] == t), None)
+            name = spec["name"] if spec else str(t)
+            if pos == target:
+                return name
+            if pos < target < pos + alen and atype & NLA_F_NESTED:
+                inner = self.path(spec and spec.get("nested-attributes"),
+                                  data[:pos + alen], target, pos + 4)
+                return f"{name}.{inner}" if inner else None
+            pos += (alen + 3) & ~3
+        return None
+
+    def nest_set(self, aset, data, target, pos=0):
+        """The attribute set of the nest at byte TARGET of DATA."""
+        while pos + 4 <= len(data):
+            alen, atype = struct.unpack_from("=HH", data, pos)
+            if alen < 4:
+                break
+            spec = next((a for a in self.sets.get(aset, {}).values()
+                         if a["value"] == atype & 0x3fff), {})
+            sub = spec.get("nested-attributes")
+            if pos == target:
+                return sub
+            if pos < target < pos + alen and atype & NLA_F_NESTED:
+                return self.nest_set(sub, data[:pos + alen], target, pos + 4)
+            pos += (alen + 3) & ~3
+        return None
+
+    def name(self, aset, t):
+        return next((a["name"] for a in self.sets.get(aset, {}).values()
+                     if a["value"] == t), str(t))
 
 
 def u8(v):
@@ -451,59 +541,66 @@ def ip(a):
     return socket.inet_aton(a)
 
 
+def mac(m):
+    return bytes(int(x, 16) for x in m.split(":"))
+
+
 def nla(t, payload):
     if isinstance(payload, str):
         payload = payload.encode() + b"\0"
-    elif isinstance(payload, list):
-        t |= NLA_F_NESTED
-        payload = b"".join(nla(*a) for a in payload)
     hdr = struct.pack("=HH", 4 + len(payload), t)
     return hdr + payload + b"\0" * ((4 - len(payload) % 4) % 4)
 
 
-def attr_path(data, target, pos=0):
-    """The attribute at byte TARGET of the TLVs DATA, as types: "7.4"."""
-    while pos + 4 <= len(data):
-        alen, atype = struct.unpack_from("=HH", data, pos)
-        if alen < 4:
-            break
-        if pos == target:
-            return str(atype & 0x3fff)
-        if pos < target < pos + alen and atype & NLA_F_NESTED:
-            inner = attr_path(data[:pos + alen], target, pos + 4)
-            return f"{atype & 0x3fff}.{inner}" if inner else None
-        pos += (alen + 3) & ~3
-    return None
-
-
-def genl_request(sock, family, cmd, attrs, seq):
-    body = struct.pack("BBH", cmd, 1, 0) + b"".join(nla(*a) for a in attrs)
-    msg = struct.pack("=IHHII", 16 + len(body), family, NLM_F_REQUEST | NLM_F_ACK,
-                      seq, 0) + body
+def genl_request(sock, family, spec, op, attrs, seq):
+    """Send OP (a do, or a dump when it has no do; "OP:do" or "OP:dump"
+    says which, a number is a command the spec does not have) and read
+    its answer: (errno, text), the text naming a bad or missing attribute."""
+    op, _, kind = op.partition(":")
+    if op.isdigit():
+        opspec = {"value": int(op), "attribute-set": "switch", "do": {}}
+    else:
+        opspec = spec.ops[op]
+    aset = opspec["attribute-set"]
+    kind = kind or ("do" if "do" in opspec else "dump")
+    flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_DUMP if kind == "dump" else 0)
+    body = struct.pack("BBH", opspec["value"], 2, 0) + spec.encode(aset, attrs)
+    msg = struct.pack("=IHHII", 16 + len(body), family, flags, seq, 0) + body
     sock.send(msg)
     while True:
-        data = sock.recv(65536)
+        data = sock.recv(1 << 20)
         off = 0
         while off < len(data):
-            length, mtype, flags, rseq, _ = struct.unpack_from("=IHHII", data, off)
+            length, mtype, mflags, rseq, _ = struct.unpack_from("=IHHII", data, off)
+            if rseq == seq and mtype == NLMSG_DONE:
+                return 0, ""
             if mtype == NLMSG_ERROR and rseq == seq:
                 err = struct.unpack_from("=i", data, off + 16)[0]
-                text, bad = "", None
+                text, bad, miss, nest = "", None, None, None
                 # TLVs follow the error and the echoed request header
                 # (capped: header only).
                 inner = struct.unpack_from("=I", data, off + 20)[0]
-                pos = off + 20 + (16 if flags & 0x100 else inner)
+                pos = off + 20 + (16 if mflags & 0x100 else inner)
                 while pos + 4 <= off + length:
                     alen, atype = struct.unpack_from("=HH", data, pos)
                     if alen < 4:
                         break
+                    val = data[pos + 4:pos + alen]
                     if atype == NLMSGERR_ATTR_MSG:
-                        text = data[pos + 4:pos + alen].split(b"\0")[0].decode()
+                        text = val.split(b"\0")[0].decode()
                     elif atype == NLMSGERR_ATTR_OFFS:
                         # The bad attribute's offset in the request: name it.
-                        offs = struct.unpack_from("=I", data, pos + 4)[0]
-                        bad = attr_path(msg[20:], offs - 20)
+                        bad = spec.path(aset, msg[20:], struct.unpack("=I", val)[0] - 20)
+                    elif atype == NLMSGERR_ATTR_MISS_TYPE:
+                        miss = struct.unpack("=I", val)[0]
+                    elif atype == NLMSGERR_ATTR_MISS_NEST:
+                        nest = struct.unpack("=I", val)[0] - 20
                     pos += (alen + 3) & ~3
+                if miss is not None:
+                    where = (spec.nest_set(aset, msg[20:], nest) if nest is not None
+                             else aset)
+                    path = spec.path(aset, msg[20:], nest) + "." if nest is not None else ""
+                    text += f"missing {path}{spec.name(where, miss)}"
                 if bad:
                     text += f" [attr {bad}]"
                 return -err, text
@@ -529,25 +626,28 @@ def genl_socket():
     return sock, family
 
 
-def genl_answer(sock, family, cmd, attrs, seq):
-    err, text = genl_request(sock, family, int(cmd), eval(attrs), seq)
+def genl_answer(sock, family, spec, op, attrs, seq):
+    err, text = genl_request(sock, family, spec, op, eval(attrs), seq)
     return "OK" if err == 0 else f"ERR {os.strerror(err)}: {text}"
 
 
-def genl(cmd, attrs):
+def genl(op, attrs):
     sock, family = genl_socket()
-    print(genl_answer(sock, family, cmd, attrs, 2))
+    print(genl_answer(sock, family, Spec(), op, attrs, 2))
 
 
-def genl_dump_intr(dcmd, dattrs, ccmd, cattrs):
-    """Dump DCMD; between its first part (built as the request is sent)
-    and the rest, make the change CCMD on another socket. Print how many
+def genl_dump_intr(dop, dattrs, cop, cattrs):
+    """Dump DOP; between its first part (built as the request is sent)
+    and the rest, make the change COP on another socket. Print how many
     messages came and how many carried NLM_F_DUMP_INTR."""
+    spec = Spec()
     sock, family = genl_socket()
     other, _ = genl_socket()
-    body = struct.pack("BBH", int(dcmd), 1, 0) + b"".join(nla(*a) for a in eval(dattrs))
-    sock.send(struct.pack("=IHHII", 16 + len(body), family, NLM_F_REQUEST | 0x300, 1, 0) + body)
-    err, text = genl_request(other, family, int(ccmd), eval(cattrs), 2)
+    opspec = spec.ops[dop]
+    body = struct.pack("BBH", opspec["value"], 2, 0) + \
+        spec.encode(opspec["attribute-set"], eval(dattrs))
+    sock.send(struct.pack("=IHHII", 16 + len(body), family, NLM_F_REQUEST | NLM_F_DUMP, 1, 0) + body)
+    err, text = genl_request(other, family, spec, cop, eval(cattrs), 2)
     if err:
         sys.exit(f"genl-dump-intr: the change failed: {os.strerror(err)}: {text}")
     n = intr = 0
@@ -556,7 +656,7 @@ def genl_dump_intr(dcmd, dattrs, ccmd, cattrs):
         off = 0
         while off < len(data):
             length, mtype, flags, _, _ = struct.unpack_from("=IHHII", data, off)
-            if mtype in (NLMSG_ERROR, 3):  # NLMSG_DONE
+            if mtype in (NLMSG_ERROR, NLMSG_DONE):
                 print(f"{n} messages, {intr} interrupted")
                 return
             n += 1
@@ -565,18 +665,111 @@ def genl_dump_intr(dcmd, dattrs, ccmd, cattrs):
 
 
 def genl_server():
+    spec = Spec()
     sock, family = genl_socket()
     seq = 1
     # readline, not iteration: answer each line as soon as it arrives.
     while line := sys.stdin.readline():
         seq += 1
         try:
-            tag, cmd, attrs = line.rstrip("\n").split("\t", 2)
-            answer = genl_answer(sock, family, cmd, attrs, seq)
+            tag, op, attrs = line.rstrip("\n").split("\t", 2)
+            answer = genl_answer(sock, family, spec, op, attrs, seq)
         except Exception as e:  # a bad request line is the test's bug: say so
             tag, answer = line.split("\t", 1)[0], f"BAD REQUEST {e!r}"
         # The tag lets the caller tell this answer from a late one.
         print(tag, answer.replace("\n", " "), flush=True)
+
+
+def spec_ops():
+    """For each command: "OP do|dump admin|read ATTR..." with the
+    top-level attributes it takes, then "- SET ATTR..." for every
+    attribute set."""
+    spec = Spec()
+    for name, op in spec.ops.items():
+        kind = "do" if "do" in op else "dump"
+        req = op[kind].get("request", {}).get("attributes", [])
+        perm = "admin" if "uns-admin-perm" in op.get("flags", []) else "read"
+        print(name, kind, perm, *req)
+    for name, attrs in spec.sets.items():
+        print("-", name, *attrs)
+
+
+def spec_foreign(nests_file):
+    """Requests that give each command one attribute it does not take:
+    "TAG<TAB>OP<TAB>ATTRS<TAB>PATH" for genl-server, PATH the attribute's.
+    NESTS_FILE has "OP NEST[.NEST]: ATTR..." for each nest a command takes
+    (its attributes the command uses); a nest without a line is an error."""
+    spec = Spec()
+    nests = {}
+    with open(nests_file) as f:
+        for line in f:
+            if line.strip():
+                head, attrs = line.split(":")
+                op, path = head.split()
+                nests[op, path] = attrs.split()
+    zero = "b'\\0\\0\\0\\0'"
+    tag = 0
+
+    def emit(op, attrs, path):
+        nonlocal tag
+        tag += 1
+        print(f"{tag}\t{op}\t{attrs}\t{path}")
+
+    def walk(op, aset, path, wrap):
+        """Foreign attributes of the nest at PATH (set ASET) and below."""
+        if (op, path) not in nests:
+            sys.exit(f"spec-foreign: no line for the nest {path} of {op}")
+        taken = nests[op, path]
+        for name, a in spec.sets[aset].items():
+            if name not in taken:
+                emit(op, wrap(f"[('{name}', {zero})]"), f"{path}.{name}")
+            elif a["type"] == "nest" and len(spec.sets[a["nested-attributes"]]) > 1:
+                walk(op, a["nested-attributes"], f"{path}.{name}",
+                     lambda inner, n=name: wrap(f"[('{n}', {inner})]"))
+
+    for name, op in spec.ops.items():
+        kind = "do" if "do" in op else "dump"
+        taken = op[kind].get("request", {}).get("attributes", [])
+        aset = op["attribute-set"]
+        for attr, a in spec.sets[aset].items():
+            if attr not in taken:
+                emit(name, f"[('{attr}', {zero})]", attr)
+            elif a["type"] == "nest":
+                walk(name, a["nested-attributes"], attr,
+                     lambda inner, n=attr: f"[('{n}', {inner})]")
+
+
+def spec_uapi(header):
+    """Where the uapi header and the spec disagree: one line each."""
+    import re
+    sys.path.append("/usr/lib/python3/dist-packages")
+    import yaml
+    with open(SPEC) as f:
+        y = yaml.safe_load(f)
+    with open(header) as f:
+        text = f.read()
+    enums = {m[0]: [e.split("=")[0].strip() for e in m[1].split(",") if e.strip()]
+             for m in re.findall(r"enum (\w+) \{([^}]*)\}", re.sub(r"/\*.*?\*/", "", text, flags=re.S))}
+
+    def c(name):
+        return name.upper().replace("-", "_")
+
+    def check(enum, want):
+        got = [e for e in enums.get(c(enum).lower(), []) if not e.startswith("__")]
+        if got != want:
+            print(f"enum {c(enum).lower()}: header {got}, spec {want}")
+
+    for d in y["definitions"]:
+        check(d["enum-name"], [c(d["name-prefix"] + e) for e in d["entries"]])
+    for aset in y["attribute-sets"]:
+        p = aset["name-prefix"]
+        check(aset["enum-name"], [c(p + "unspec")] + [c(p + a["name"]) for a in aset["attributes"]])
+    p = y["operations"]["name-prefix"]
+    check(y["operations"]["enum-name"],
+          [c(p + "unspec")] + [c(p + op["name"]) for op in y["operations"]["list"]])
+    version = re.search(r"#define PSW_GENL_VERSION (\d+)", text)
+    if not version or int(version[1]) != y["version"]:
+        print(f"PSW_GENL_VERSION: header {version and version[1]}, spec {y['version']}")
 
 
 if __name__ == "__main__":
@@ -591,6 +784,12 @@ if __name__ == "__main__":
         genl_server()
     elif cmd == "genl-dump-intr":
         genl_dump_intr(*args)
+    elif cmd == "spec-ops":
+        spec_ops()
+    elif cmd == "spec-foreign":
+        spec_foreign(*args)
+    elif cmd == "spec-uapi":
+        spec_uapi(*args)
     elif cmd == "udp-echo":
         udp_echo(*args)
     elif cmd == "tcp-try":

@@ -6,23 +6,34 @@
  * =============
  *
  * The generic netlink family is PSW_GENL_NAME ("podswitch"), version
- * PSW_GENL_VERSION. A switch is the netdev created by
- * `ip link add NAME type podswitch`; every command addresses one switch of
- * the caller's network namespace by PSW_A_IFINDEX or PSW_A_IFNAME (when both
- * are given they must name the same switch). A switch of another netns is
- * never visible.
+ * PSW_GENL_VERSION; Documentation/netlink/specs/podswitch.yaml describes
+ * it for YNL (tools/net/ynl in the kernel tree). A switch is the netdev
+ * created by `ip link add NAME type podswitch`; every command addresses
+ * one switch of the caller's network namespace by PSW_A_IFINDEX or
+ * PSW_A_IFNAME (when both are given they must name the same switch). A
+ * switch of another netns is never visible.
+ *
+ * Commands are named PSW_CMD_<OBJECT>_<VERB>. Each object has its own
+ * attribute set, nested in the message under PSW_A_<OBJECT>; the switch's
+ * own settings are the top-level attributes.
+ *
+ * Requests are parsed strictly: an attribute a command does not take, at
+ * the top level or in a nest (replies-only attributes included), is
+ * rejected with "Unsupported attribute" and the attribute's offset. A
+ * missing attribute is named in the extended ack by
+ * NLMSGERR_ATTR_MISS_TYPE and, inside a nest, NLMSGERR_ATTR_MISS_NEST.
+ * Every other rejection carries a message, and the offending attribute
+ * where there is one. A rejected request changes nothing.
  *
  * Commands that change state need CAP_NET_ADMIN in the user namespace that
  * owns the switch's netns; reads are open to anyone who can see the netns.
- * Every rejection carries an extack message, and the offending attribute
- * where there is one.
  *
- * PSW_CMD_GET_SWITCH
- * ------------------
+ * Switches
+ * --------
  *
- * May be called with NLM_F_DUMP to list every switch of the netns, or
- * without it to get one switch, given by PSW_A_IFINDEX or PSW_A_IFNAME.
- * Each reply message carries:
+ * PSW_CMD_SWITCH_GET may be called with NLM_F_DUMP to list every switch of
+ * the netns, or without it to get one switch, given by PSW_A_IFINDEX or
+ * PSW_A_IFNAME. Each reply message carries:
  *
  *    PSW_A_IFINDEX: NLA_U32, the switch netdev's ifindex
  *    PSW_A_IFNAME: NLA_NUL_STRING, maxlen IFNAMSIZ - 1, its name
@@ -36,17 +47,18 @@
  *                       for every IPv4 address of the netns (default 1)
  *    PSW_A_ANTI_SPOOF: NLA_U8, 0 or 1: drop packets from a pod whose
  *                      source is not one of its addresses (default 1)
+ *    PSW_A_MAX_SESSIONS, PSW_A_TIMEOUTS, PSW_A_NAT44_MAX_SESSIONS,
+ *    PSW_A_NAT44_TIMEOUTS, PSW_A_NAT44_LOOPBACK: see Sessions and NAT44
  *
  * A dump is consistent: if the set of netdevs changed while it ran, the
  * reply carries NLM_F_DUMP_INTR and the caller should retry.
  *
- * PSW_CMD_SET_SWITCH
- * ------------------
- *
- * Changes the switch given by PSW_A_IFINDEX/PSW_A_IFNAME; every attribute
- * is optional and those absent keep their value: PSW_A_MAC (a unicast
- * MAC), PSW_A_ADDRESS (a unicast IPv4 address), PSW_A_HOST_ROUTES,
- * PSW_A_ANTI_SPOOF. All of them take effect together or not at all.
+ * PSW_CMD_SWITCH_SET changes the switch given by PSW_A_IFINDEX or
+ * PSW_A_IFNAME; every other attribute of the reply above is optional and
+ * those absent keep their value: PSW_A_MAC (a unicast MAC), PSW_A_ADDRESS
+ * (a unicast IPv4 address), PSW_A_HOST_ROUTES, PSW_A_ANTI_SPOOF and the
+ * session and NAT44 settings. All of them take effect together or not at
+ * all.
  *
  * Ports
  * -----
@@ -55,7 +67,8 @@
  * switch's own ifindex (pswctl's "host"). PSW_A_PORT nests:
  *
  *    PSW_PORT_A_IFINDEX: NLA_U32, the port netdev
- *    PSW_PORT_A_IFNAME: NLA_NUL_STRING, its name (replies only)
+ *    PSW_PORT_A_IFNAME: NLA_NUL_STRING, its name, "host" for the host
+ *                       port (replies only)
  *    PSW_PORT_A_INDEX: NLA_U32, the switch's index of the port (sw_if_index
  *                      in traces; 0 is the host port) (replies only)
  *    PSW_PORT_A_TYPE: NLA_U8, enum psw_port_type
@@ -65,12 +78,15 @@
  *                      PSW_ADDR_A_ADDR (NLA_BE32); at most
  *                      PSW_PORT_MAX_ADDRS
  *    PSW_PORT_A_STATS: NLA_NESTED, PSW_STATS_A_* counters (replies only)
+ *    PSW_PORT_A_ACL_IN, PSW_PORT_A_ACL_OUT: NLA_NESTED, the ACLs bound in
+ *                      each direction, in order, each a PSW_ACL_LIST_A_NUM
+ *                      (NLA_U32)
  *
- * PSW_CMD_NEW_PORT attaches PSW_PORT_A_IFINDEX (an Ethernet netdev of the
+ * PSW_CMD_PORT_NEW attaches PSW_PORT_A_IFINDEX (an Ethernet netdev of the
  * switch's netns that no switch, bridge or other master holds) with
- * PSW_PORT_A_TYPE, PSW_PORT_A_MAC and PSW_PORT_A_ADDRS.
- * PSW_CMD_DEL_PORT detaches it. PSW_CMD_GET_PORT dumps every port of the
- * switch, the host port first.
+ * PSW_PORT_A_TYPE (default PSW_PORT_POD), PSW_PORT_A_MAC and
+ * PSW_PORT_A_ADDRS. PSW_CMD_PORT_DEL detaches PSW_PORT_A_IFINDEX.
+ * PSW_CMD_PORT_GET dumps every port of the switch, the host port first.
  *
  * Routes
  * ------
@@ -85,10 +101,10 @@
  *    PSW_ROUTE_A_GATEWAY: NLA_BE32, the next hop (PSW_ROUTE_VIA)
  *    PSW_ROUTE_A_ORIGIN: NLA_U8, enum psw_route_origin (replies only)
  *
- * PSW_CMD_NEW_ROUTE adds a static route (an existing static route of the
- * same prefix is an error: delete it first), PSW_CMD_DEL_ROUTE deletes a
- * static route by PSW_ROUTE_A_DST and PSW_ROUTE_A_PREFIXLEN,
- * PSW_CMD_GET_ROUTE dumps the routes in use, longest prefix first. Pod
+ * PSW_CMD_ROUTE_NEW adds a static route (an existing static route of the
+ * same prefix is an error: delete it first), PSW_CMD_ROUTE_DEL deletes a
+ * static route by PSW_ROUTE_A_DST and PSW_ROUTE_A_PREFIXLEN (only),
+ * PSW_CMD_ROUTE_GET dumps the routes in use, longest prefix first. Pod
  * routes come from pod ports and host routes from the netns' addresses;
  * they are not added or deleted by hand.
  *
@@ -103,34 +119,14 @@
  *    PSW_NEIGH_A_STATE: NLA_U8, enum psw_neigh_state (replies only)
  *    PSW_NEIGH_A_AGE_MS: NLA_U32, since last confirmed (replies only)
  *
- * PSW_CMD_NEW_NEIGH adds or replaces a static neighbor, PSW_CMD_DEL_NEIGH
- * deletes one by address and port, PSW_CMD_GET_NEIGH dumps them all.
- *
- * Trace
- * -----
- *
- * PSW_CMD_TRACE_ADD with PSW_A_TRACE_COUNT (NLA_U32, 1..PSW_TRACE_MAX)
- * arms the capture of the next packets entering the switch; it adds to
- * what is already armed, up to PSW_TRACE_MAX kept. PSW_CMD_TRACE_GET dumps
- * one message per captured packet with PSW_A_TRACE_SEQ (NLA_U32),
- * PSW_A_TRACE_TIME_NS (NLA_U64, ktime_get_real) and PSW_A_TRACE_TEXT
- * (NLA_NUL_STRING): the packet's walk, one node per line.
- * PSW_CMD_TRACE_CLEAR disarms and forgets.
- *
- * Counters
- * --------
- *
- * PSW_CMD_GET_ERRORS dumps one message per counter that is not zero:
- * PSW_A_ERR_NODE (NLA_NUL_STRING, the pipeline node), PSW_A_ERR_REASON
- * (NLA_NUL_STRING) and PSW_A_ERR_COUNT (NLA_U64), summed over CPUs.
- * Port counters are in PSW_PORT_A_STATS: PSW_STATS_A_RX_PACKETS,
- * _RX_BYTES, _TX_PACKETS, _TX_BYTES, _DROPS, all NLA_U64.
+ * PSW_CMD_NEIGH_NEW adds or replaces a static neighbor, PSW_CMD_NEIGH_DEL
+ * deletes one by address and port (only), PSW_CMD_NEIGH_GET dumps them all.
  *
  * ACLs
  * ----
  *
- * An ACL is a numbered, ordered list of rules (Documentation/podswitch.rst). PSW_A_ACL
- * nests:
+ * An ACL is a numbered, ordered list of rules (Documentation/podswitch.rst).
+ * PSW_A_ACL nests:
  *
  *    PSW_ACL_A_NUM: NLA_U32, the ACL's number
  *    PSW_ACL_A_FIRST: NLA_U32, the index of the first rule in this
@@ -156,24 +152,22 @@
  *        (flags & mask) == value; they need TCP.
  *    PSW_RULE_A_HITS: NLA_U64, packets the rule decided (replies only)
  *
- * PSW_CMD_NEW_ACL creates the ACL or replaces it whole: ports it is bound
+ * PSW_CMD_ACL_SET creates the ACL or replaces it whole: ports it is bound
  * to use the new rules for every packet that does not belong to a
- * session, from the moment the command returns. PSW_CMD_DEL_ACL deletes
- * one by PSW_ACL_A_NUM; an ACL still bound is not deleted. PSW_CMD_GET_ACL
+ * session, from the moment the command returns. PSW_CMD_ACL_DEL deletes
+ * one by PSW_ACL_A_NUM; an ACL still bound is not deleted. PSW_CMD_ACL_GET
  * dumps every ACL, in number order.
  *
- * PSW_CMD_BIND_ACL sets what is bound to one port in one direction:
- * PSW_A_PORT (with PSW_PORT_A_IFINDEX), PSW_A_ACL_DIR (NLA_U8, enum
- * psw_acl_dir) and PSW_A_ACL_LIST, a nest of PSW_ACL_A_NUM, the ACLs in
- * the order they are evaluated (at most PSW_ACL_MAX_BIND, each defined);
- * an empty or absent list unbinds. It replaces the previous binding
- * atomically. Port dumps carry the bindings as PSW_PORT_A_ACL_IN and
- * PSW_PORT_A_ACL_OUT, nests of PSW_ACL_A_NUM.
+ * PSW_CMD_ACL_BIND sets what is bound to one port in one direction:
+ * PSW_A_PORT with PSW_PORT_A_IFINDEX and exactly one of PSW_PORT_A_ACL_IN
+ * and PSW_PORT_A_ACL_OUT, the ACLs in the order they are evaluated (at
+ * most PSW_ACL_MAX_BIND, each defined); an empty nest unbinds. It replaces
+ * the previous binding of that direction atomically.
  *
  * Sessions
  * --------
  *
- * PSW_CMD_GET_SESSION dumps the live sessions, each a PSW_A_SESSION nest:
+ * PSW_CMD_SESSION_GET dumps the live sessions, each a PSW_A_SESSION nest:
  *
  *    PSW_SESS_A_TABLE: NLA_U8, enum psw_session_table
  *    PSW_SESS_A_PROTO: NLA_U8
@@ -185,11 +179,12 @@
  *    PSW_SESS_A_EXPIRES_MS: NLA_U32, until it expires if idle
  *
  * Sessions change with every packet: a dump shows each session that lives
- * through it at least once. PSW_CMD_FLUSH_SESSION deletes every session, or
- * only those of PSW_A_SESSION_TABLE (NLA_U8, enum psw_session_table).
+ * through it at least once. A dump request, and PSW_CMD_SESSION_FLUSH,
+ * which deletes every session, take PSW_A_SESSION with PSW_SESS_A_TABLE to
+ * mean that table's sessions only.
  *
- * PSW_CMD_SET_SWITCH also takes the session settings, which
- * PSW_CMD_GET_SWITCH reports: PSW_A_TIMEOUTS, a nest of PSW_TIMEOUT_A_*
+ * PSW_CMD_SWITCH_SET also takes the session settings, which
+ * PSW_CMD_SWITCH_GET reports: PSW_A_TIMEOUTS, a nest of PSW_TIMEOUT_A_*
  * (NLA_U32, seconds, 1..PSW_TIMEOUT_MAX: TCP_ESTABLISHED default 86400,
  * TCP_TRANSIENT 120, UDP 600, ICMP 60), and PSW_A_MAX_SESSIONS (NLA_U32,
  * 1..PSW_MAX_SESSIONS_LIMIT, default 500000). A full table recycles its
@@ -202,8 +197,8 @@
  * NAT44
  * -----
  *
- * A service maps (protocol, VIP, port) to backends (Documentation/podswitch.rst).
- * PSW_A_SERVICE nests:
+ * A service maps (protocol, VIP, port) to backends
+ * (Documentation/podswitch.rst). PSW_A_SERVICE nests:
  *
  *    PSW_SVC_A_PROTO: NLA_U8, IPPROTO_TCP or IPPROTO_UDP
  *    PSW_SVC_A_VIP: NLA_BE32, a unicast address
@@ -216,11 +211,11 @@
  *       PSW_BACKEND_A_PORT: NLA_U16, 1..65535
  *       PSW_BACKEND_A_WEIGHT: NLA_U32, 1..PSW_NAT_MAX_WEIGHT, default 1
  *
- * PSW_CMD_NEW_SERVICE adds the service, or replaces the one of the same
+ * PSW_CMD_SERVICE_NEW adds the service, or replaces the one of the same
  * protocol, VIP and port whole: sessions to backends it keeps go on,
  * sessions to the others are deleted before the command returns.
- * PSW_CMD_DEL_SERVICE deletes a service (PSW_SVC_A_PROTO, VIP, PORT) and
- * its sessions. PSW_CMD_GET_SERVICE dumps them all, at most
+ * PSW_CMD_SERVICE_DEL deletes a service (PSW_SVC_A_PROTO, VIP, PORT only)
+ * and its sessions. PSW_CMD_SERVICE_GET dumps them all, at most
  * PSW_NAT_MAX_SERVICES. A new connection to a VIP:port gets a backend at
  * random in proportion to the weights, or, with affinity, the backend its
  * client address had within that many seconds.
@@ -236,14 +231,14 @@
  *                       <= last, at most PSW_NAT_MAX_POOL addresses; LAST
  *                       defaults to FIRST
  *
- * PSW_CMD_NEW_SNAT gives the port its pool, replacing the one it had
+ * PSW_CMD_SNAT_NEW gives the port its pool, replacing the one it had
  * (sessions with addresses out of the new pool are deleted);
- * PSW_CMD_DEL_SNAT (PSW_SNAT_A_PORT) removes it and its sessions;
- * PSW_CMD_GET_SNAT dumps the pools. The switch answers ARP for a pool's
+ * PSW_CMD_SNAT_DEL (PSW_SNAT_A_PORT only) removes it and its sessions;
+ * PSW_CMD_SNAT_GET dumps the pools. The switch answers ARP for a pool's
  * addresses on its port.
  *
- * PSW_A_NAT44_LOOPBACK (NLA_BE32, in PSW_CMD_SET_SWITCH and
- * PSW_CMD_GET_SWITCH) is the address a pod reaching its own service is
+ * PSW_A_NAT44_LOOPBACK (NLA_BE32, in PSW_CMD_SWITCH_SET and
+ * PSW_CMD_SWITCH_GET) is the address a pod reaching its own service is
  * translated from (hairpin); 0.0.0.0, the default, means the switch
  * address.
  *
@@ -252,13 +247,39 @@
  * and the initiator's packets as translated: PSW_SESS_A_XSRC,
  * PSW_SESS_A_XDST (NLA_BE32), PSW_SESS_A_XSPORT, PSW_SESS_A_XDPORT
  * (NLA_U16).
+ *
+ * Trace
+ * -----
+ *
+ * PSW_A_TRACE nests:
+ *
+ *    PSW_TRACE_A_COUNT: NLA_U32, 1..PSW_TRACE_MAX, packets to capture
+ *    PSW_TRACE_A_SEQ: NLA_U32, the packet's number (replies only)
+ *    PSW_TRACE_A_TIME_NS: NLA_U64, ktime_get_real (replies only)
+ *    PSW_TRACE_A_TEXT: NLA_NUL_STRING, the packet's walk, one node per
+ *                      line (replies only)
+ *
+ * PSW_CMD_TRACE_ADD with PSW_TRACE_A_COUNT arms the capture of the next
+ * packets entering the switch; it adds to what is already armed, up to
+ * PSW_TRACE_MAX kept. PSW_CMD_TRACE_GET dumps one message per captured
+ * packet. PSW_CMD_TRACE_CLEAR disarms and forgets.
+ *
+ * Counters
+ * --------
+ *
+ * PSW_CMD_COUNTER_GET dumps one message per counter that is not zero, a
+ * PSW_A_COUNTER nest of PSW_COUNTER_A_NODE (NLA_NUL_STRING, the pipeline
+ * node), PSW_COUNTER_A_REASON (NLA_NUL_STRING) and PSW_COUNTER_A_VALUE
+ * (NLA_U64), summed over CPUs. Port counters are in PSW_PORT_A_STATS:
+ * PSW_STATS_A_RX_PACKETS, _RX_BYTES, _TX_PACKETS, _TX_BYTES, _DROPS, all
+ * NLA_U64.
  */
 
 #ifndef _UAPI_LINUX_PODSWITCH_H
 #define _UAPI_LINUX_PODSWITCH_H
 
 #define PSW_GENL_NAME "podswitch"
-#define PSW_GENL_VERSION 1
+#define PSW_GENL_VERSION 2
 
 /* The switch address when none was set: Calico's and Contiv's gateway. */
 #define PSW_DEFAULT_ADDRESS 0xa9fe0101 /* 169.254.1.1, host order */
@@ -277,37 +298,38 @@
 
 enum psw_cmd {
 	PSW_CMD_UNSPEC,
-	PSW_CMD_GET_SWITCH,
-	PSW_CMD_SET_SWITCH,
-	PSW_CMD_NEW_PORT,
-	PSW_CMD_DEL_PORT,
-	PSW_CMD_GET_PORT,
-	PSW_CMD_NEW_ROUTE,
-	PSW_CMD_DEL_ROUTE,
-	PSW_CMD_GET_ROUTE,
-	PSW_CMD_NEW_NEIGH,
-	PSW_CMD_DEL_NEIGH,
-	PSW_CMD_GET_NEIGH,
-	PSW_CMD_TRACE_ADD,
+	PSW_CMD_SWITCH_GET,
+	PSW_CMD_SWITCH_SET,
+	PSW_CMD_PORT_GET,
+	PSW_CMD_PORT_NEW,
+	PSW_CMD_PORT_DEL,
+	PSW_CMD_ROUTE_GET,
+	PSW_CMD_ROUTE_NEW,
+	PSW_CMD_ROUTE_DEL,
+	PSW_CMD_NEIGH_GET,
+	PSW_CMD_NEIGH_NEW,
+	PSW_CMD_NEIGH_DEL,
+	PSW_CMD_ACL_GET,
+	PSW_CMD_ACL_SET,
+	PSW_CMD_ACL_DEL,
+	PSW_CMD_ACL_BIND,
+	PSW_CMD_SESSION_GET,
+	PSW_CMD_SESSION_FLUSH,
+	PSW_CMD_SERVICE_GET,
+	PSW_CMD_SERVICE_NEW,
+	PSW_CMD_SERVICE_DEL,
+	PSW_CMD_SNAT_GET,
+	PSW_CMD_SNAT_NEW,
+	PSW_CMD_SNAT_DEL,
 	PSW_CMD_TRACE_GET,
+	PSW_CMD_TRACE_ADD,
 	PSW_CMD_TRACE_CLEAR,
-	PSW_CMD_GET_ERRORS,
-	PSW_CMD_NEW_ACL,
-	PSW_CMD_DEL_ACL,
-	PSW_CMD_GET_ACL,
-	PSW_CMD_BIND_ACL,
-	PSW_CMD_GET_SESSION,
-	PSW_CMD_FLUSH_SESSION,
-	PSW_CMD_NEW_SERVICE,
-	PSW_CMD_DEL_SERVICE,
-	PSW_CMD_GET_SERVICE,
-	PSW_CMD_NEW_SNAT,
-	PSW_CMD_DEL_SNAT,
-	PSW_CMD_GET_SNAT,
+	PSW_CMD_COUNTER_GET,
 	__PSW_CMD_MAX
 };
 #define PSW_CMD_MAX (__PSW_CMD_MAX - 1)
 
+/* The switch: which one, its settings, and a nest per object. */
 enum psw_attr {
 	PSW_A_UNSPEC,
 	PSW_A_IFINDEX,
@@ -316,30 +338,21 @@ enum psw_attr {
 	PSW_A_ADDRESS,
 	PSW_A_HOST_ROUTES,
 	PSW_A_ANTI_SPOOF,
+	PSW_A_MAX_SESSIONS,
+	PSW_A_TIMEOUTS,
+	PSW_A_NAT44_MAX_SESSIONS,
+	PSW_A_NAT44_TIMEOUTS,
+	PSW_A_NAT44_LOOPBACK,
 	PSW_A_PORT,
 	PSW_A_ROUTE,
 	PSW_A_NEIGH,
-	PSW_A_TRACE_COUNT,
-	PSW_A_TRACE_SEQ,
-	PSW_A_TRACE_TIME_NS,
-	PSW_A_TRACE_TEXT,
-	PSW_A_ERR_NODE,
-	PSW_A_ERR_REASON,
-	PSW_A_ERR_COUNT,
-	PSW_A_PAD,
 	PSW_A_ACL,
-	PSW_A_ACL_DIR,
-	PSW_A_ACL_LIST,
-	PSW_A_SESSION,
-	PSW_A_SESSION_TABLE,
-	PSW_A_TIMEOUTS,
-	PSW_A_MAX_SESSIONS,
 	PSW_A_RULE,
-	PSW_A_NAT44_TIMEOUTS,
-	PSW_A_NAT44_MAX_SESSIONS,
-	PSW_A_NAT44_LOOPBACK,
+	PSW_A_SESSION,
 	PSW_A_SERVICE,
 	PSW_A_SNAT,
+	PSW_A_TRACE,
+	PSW_A_COUNTER,
 	__PSW_A_MAX
 };
 #define PSW_A_MAX (__PSW_A_MAX - 1)
@@ -401,6 +414,7 @@ enum psw_route_origin {
 	PSW_ROUTE_HOSTADDR,	/* host-routes: an address of the netns */
 	__PSW_ROUTE_ORIGIN_MAX
 };
+#define PSW_ROUTE_ORIGIN_MAX (__PSW_ROUTE_ORIGIN_MAX - 1)
 
 enum psw_route_attr {
 	PSW_ROUTE_A_UNSPEC,
@@ -421,6 +435,7 @@ enum psw_neigh_state {
 	PSW_NEIGH_INCOMPLETE,	/* being resolved; packets wait */
 	__PSW_NEIGH_STATE_MAX
 };
+#define PSW_NEIGH_STATE_MAX (__PSW_NEIGH_STATE_MAX - 1)
 
 enum psw_neigh_attr {
 	PSW_NEIGH_A_UNSPEC,
@@ -441,13 +456,6 @@ enum psw_acl_action {
 };
 #define PSW_ACL_ACTION_MAX (__PSW_ACL_ACTION_MAX - 1)
 
-enum psw_acl_dir {
-	PSW_ACL_IN,		/* packets entering the switch by the port */
-	PSW_ACL_OUT,		/* packets the switch sends out of the port */
-	__PSW_ACL_DIR_MAX
-};
-#define PSW_ACL_DIR_MAX (__PSW_ACL_DIR_MAX - 1)
-
 enum psw_acl_attr {
 	PSW_ACL_A_UNSPEC,
 	PSW_ACL_A_NUM,
@@ -456,6 +464,14 @@ enum psw_acl_attr {
 	__PSW_ACL_A_MAX
 };
 #define PSW_ACL_A_MAX (__PSW_ACL_A_MAX - 1)
+
+/* A binding's ACLs, in order (PSW_PORT_A_ACL_IN, PSW_PORT_A_ACL_OUT). */
+enum psw_acl_list_attr {
+	PSW_ACL_LIST_A_UNSPEC,
+	PSW_ACL_LIST_A_NUM,
+	__PSW_ACL_LIST_A_MAX
+};
+#define PSW_ACL_LIST_A_MAX (__PSW_ACL_LIST_A_MAX - 1)
 
 enum psw_rule_attr {
 	PSW_RULE_A_UNSPEC,
@@ -553,5 +569,26 @@ enum psw_snat_attr {
 	__PSW_SNAT_A_MAX
 };
 #define PSW_SNAT_A_MAX (__PSW_SNAT_A_MAX - 1)
+
+enum psw_trace_attr {
+	PSW_TRACE_A_UNSPEC,
+	PSW_TRACE_A_COUNT,
+	PSW_TRACE_A_SEQ,
+	PSW_TRACE_A_TIME_NS,
+	PSW_TRACE_A_TEXT,
+	PSW_TRACE_A_PAD,
+	__PSW_TRACE_A_MAX
+};
+#define PSW_TRACE_A_MAX (__PSW_TRACE_A_MAX - 1)
+
+enum psw_counter_attr {
+	PSW_COUNTER_A_UNSPEC,
+	PSW_COUNTER_A_NODE,
+	PSW_COUNTER_A_REASON,
+	PSW_COUNTER_A_VALUE,
+	PSW_COUNTER_A_PAD,
+	__PSW_COUNTER_A_MAX
+};
+#define PSW_COUNTER_A_MAX (__PSW_COUNTER_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_PODSWITCH_H */
