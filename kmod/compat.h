@@ -27,9 +27,9 @@
 
 /* 6.2 hands pre_doit and post_doit the command as a split op. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-typedef struct genl_split_ops psw_genl_op;
+#define psw_genl_op genl_split_ops
 #else
-typedef struct genl_ops psw_genl_op;
+#define psw_genl_op genl_ops
 #endif
 
 /*

@@ -13,6 +13,7 @@
  * marks the dump interrupted (NLM_F_DUMP_INTR) and pswctl retries it.
  */
 
+#include "compat.h"
 #include "netlink.h"
 #include "port.h"
 #include "switch.h"
@@ -20,7 +21,7 @@
 #include <linux/rtnetlink.h>
 #include <net/sock.h>
 
-static int psw_nl_pre_doit(const psw_genl_op *ops, struct sk_buff *skb,
+static int psw_nl_pre_doit(const struct psw_genl_op *ops, struct sk_buff *skb,
 			   struct genl_info *info)
 {
 	struct psw_switch *sw;
@@ -45,7 +46,7 @@ static int psw_nl_pre_doit(const psw_genl_op *ops, struct sk_buff *skb,
  * Bumped whether the change succeeded or not (post_doit does not learn
  * which): a dump spanning a refused change retries once for nothing.
  */
-static void psw_nl_post_doit(const psw_genl_op *ops, struct sk_buff *skb,
+static void psw_nl_post_doit(const struct psw_genl_op *ops, struct sk_buff *skb,
 			     struct genl_info *info)
 {
 	struct psw_switch *sw = psw_nl_switch(info);

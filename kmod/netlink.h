@@ -7,8 +7,6 @@
 #ifndef _PSW_NETLINK_H
 #define _PSW_NETLINK_H
 
-#include "compat.h"
-
 #include <uapi/linux/podswitch.h>
 
 #include <linux/inetdevice.h>

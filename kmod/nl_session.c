@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Netlink: sessions (PSW_CMD_SESSION_*); session.c keeps them. */
 
+#include "compat.h"
 #include "netlink.h"
 #include "port.h"
 #include "session.h"

@@ -2,6 +2,7 @@
 /* Netlink: switches (PSW_CMD_SWITCH_*) and their counters. */
 
 #include "counters.h"
+#include "compat.h"
 #include "netlink.h"
 #include "switch.h"
 
