@@ -6,12 +6,7 @@
 # passes the global ACL by session hit; the pod cannot open a connection
 # to the host.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkhost
-mkswitch psw0
-mkpod pod1 10.1.1.6
-ip route add 10.1.0.0/16 dev psw0
+topology host psw0 pod1=10.1.1.6 10.1.0.0/16
 ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 8080 &
 ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 9090 &
 $NSTOOL echo-server 172.30.1.2 7000 &

@@ -4,10 +4,7 @@
 # timeout, a full table recycling its oldest transient session, and an ACL
 # replaced under running streams.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkswitch psw0
-mkpods psw0 podA=10.1.1.10 podB=10.1.1.11
+topology psw0 podA=10.1.1.10 podB=10.1.1.11
 ip netns exec podB $NSTOOL echo-server 10.1.1.11 8080 &
 ip netns exec podA $NSTOOL echo-server 10.1.1.10 8080 &
 wait_listen podB 8080

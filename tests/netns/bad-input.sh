@@ -15,11 +15,7 @@
 #   before podswitch sees it;
 # - a second parse of attributes the policy already validated.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkswitch psw0
-mkswitch psw1
-mkpod pod1 10.1.1.6
+topology psw1 psw0 pod1=10.1.1.6
 ip link add veth-x type veth peer name veth-y
 ip link set veth-x up
 

@@ -3,12 +3,7 @@
 # to a server pod through psw0; the trace of the SYN and of the SYN-ACK
 # tells the same story as the VPP trace there.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkhost
-mkswitch psw0
-mkpod pod1 10.1.1.6
-ip route add 10.1.0.0/16 dev psw0
+topology host psw0 pod1=10.1.1.6 10.1.0.0/16
 ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 8080 &
 wait_listen pod1 8080
 

@@ -260,6 +260,34 @@ mkhost() {
 	ip addr add 172.30.1.2/24 dev hostif || bail "hostif address"
 }
 
+# topology WORD...: the start most tests share, the module loaded first.
+# Each word, in order:
+#   host          the host's address (mkhost)
+#   NAME=ADDR     a pod on the last switch named (mkpods, all in one batch)
+#   PREFIX/LEN    a route of the host into the last switch
+#   NAME          a switch (mkswitch)
+# topology host psw0 pod1=10.1.1.6 10.1.0.0/16 is the reference flow's.
+topology() {
+	local w sw="" pods=()
+	psw_load
+	for w in "$@" end; do
+		case $w in
+		*=*) pods+=("$w"); continue ;;
+		esac
+		[ ${#pods[@]} = 0 ] || mkpods "$sw" "${pods[@]}"
+		pods=()
+		case $w in
+		end) ;;
+		host) mkhost ;;
+		*/*) ip route add "$w" dev "$sw" || bail "ip route add $w dev $sw" ;;
+		*) sw=$w; mkswitch "$sw" ;;
+		esac
+	done
+}
+
+# Every test leaves the VM as it found it, however it ends.
+trap psw_cleanup EXIT
+
 # Python helpers: tests/netns/nstool.py (sockets in netns, raw genetlink).
 # -S: no site module (0.3 s of every start in the debug VM; stdlib only).
 NSTOOL="python3 -S $(dirname "${BASH_SOURCE[0]}")/nstool.py"

@@ -2,7 +2,6 @@
 # Switch lifecycle: create, list, isolate by netns, delete by every path
 # (ip link del, netns exit, rmmod), reload.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
 
 expect_fail "pswctl says when the module is missing" "module is not loaded" \
 	"$PSWCTL" show

@@ -5,13 +5,7 @@
 # under running connections; datagrams larger than the MTU; iperf3 through
 # a VIP with offloads on and off.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkhost
-mkswitch psw0
-mkpods psw0 podA=10.1.1.6 podB=10.1.1.7 podC=10.1.1.5
-ip route add 10.1.0.0/16 dev psw0
-ip route add 10.96.0.0/12 dev psw0
+topology host psw0 podA=10.1.1.6 podB=10.1.1.7 podC=10.1.1.5 10.1.0.0/16 10.96.0.0/12
 ip netns exec podA $NSTOOL id-server 10.1.1.6 8080 podA &
 ip netns exec podB $NSTOOL id-server 10.1.1.7 8080 podB &
 ip netns exec podA $NSTOOL echo-server 10.1.1.6 9000 &

@@ -4,10 +4,7 @@
 # ports share one pool address without collision, the first of each port
 # keeping it; UDP, ICMP echo and ICMP errors come back translated.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkswitch psw0
-mkpods psw0 p1=10.1.1.11 p2=10.1.1.12 p3=10.1.1.13 p4=10.1.1.14
+topology psw0 p1=10.1.1.11 p2=10.1.1.12 p3=10.1.1.13 p4=10.1.1.14
 ip netns add outside
 ip link add veth-up type veth peer name eth0 netns outside || bail "uplink veth"
 ip link set veth-up up

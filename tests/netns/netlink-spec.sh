@@ -7,8 +7,6 @@
 # each attribute it does not take, at the top level as the spec lists
 # them and in its nests as the table below says.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 spec=$repo/Documentation/netlink/specs/podswitch.yaml
 ynl=${PSW_CACHE:-/var/cache/podswitch}/src/ynl
@@ -17,10 +15,7 @@ cli() {
 	python3 "$ynl/tools/net/ynl/cli.py" --spec "$spec" \
 		--schema "$ynl/Documentation/netlink/genetlink-legacy.yaml" --output-json "$@"
 }
-mkswitch psw0
-mkswitch psw1
-mkpod pod1 10.1.1.6
-mkpod pod2 10.1.1.7
+topology psw1 psw0 pod1=10.1.1.6 pod2=10.1.1.7
 
 expect_eq "the uapi header and the spec agree" "" "$($NSTOOL spec-uapi "$repo/uapi/linux/podswitch.h" 2>&1)"
 

@@ -3,13 +3,7 @@
 # through the switch, host -> pod and pod -> pod, with the veth offloads
 # on (the default) and off.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkhost
-mkswitch psw0
-mkpod pod1 10.1.1.6
-mkpod pod2 10.1.1.7
-ip route add 10.1.0.0/16 dev psw0
+topology host psw0 pod1=10.1.1.6 pod2=10.1.1.7 10.1.0.0/16
 ip netns exec pod1 iperf3 -s -D -B 10.1.1.6 -p 5201
 ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 8080 &
 wait_listen pod1 5201

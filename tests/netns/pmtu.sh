@@ -4,11 +4,7 @@
 # to end: TCP from pod1 to pod2 behind a 1400-byte port. Without DF the
 # switch fragments.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkswitch psw0
-mkpod pod1 10.1.1.6
-mkpod pod2 10.1.1.7
+topology psw0 pod1=10.1.1.6 pod2=10.1.1.7
 ip link set veth-pod2 mtu 1400
 ip -n pod2 link set eth0 mtu 1400
 ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 8080 &

@@ -2,13 +2,7 @@
 # Pods on one switch reach each other, the host and the switch; the
 # switch is a hop in traceroute, expires TTLs, and answers pings.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkhost
-mkswitch psw0
-mkpod pod1 10.1.1.6
-mkpod pod2 10.1.1.7
-ip route add 10.1.0.0/16 dev psw0
+topology host psw0 pod1=10.1.1.6 pod2=10.1.1.7 10.1.0.0/16
 ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 8080 &
 ip netns exec pod1 $NSTOOL echo-server 10.1.1.6 8080 &
 wait_listen pod2 8080

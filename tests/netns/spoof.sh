@@ -1,11 +1,7 @@
 #!/bin/bash
 # Anti-spoofing: a pod's packets must come from one of its addresses.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkswitch psw0
-mkpod pod1 10.1.1.6
-mkpod pod2 10.1.1.7
+topology psw0 pod1=10.1.1.6 pod2=10.1.1.7
 
 ip -n pod1 addr add 10.1.1.99/32 dev eth0
 # No IPv6 from the pods: its router solicitations would be port drops too.

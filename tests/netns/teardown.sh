@@ -4,7 +4,6 @@
 # each, the traffic is seen flowing; after, what went is gone and what
 # stayed works. The VM runner fails the run on any splat or leak.
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
 
 # setup: switch, two pods, traffic from pod1 and the host to pod2: a ping
 # flood each and a TCP stream echoing for up to 5 minutes.

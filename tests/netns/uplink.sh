@@ -3,10 +3,7 @@
 # on it, and ARP answered there for the switch address and pod addresses.
 # The "outside" is a netns of this test (198.51.100.0/24 lives only there).
 . "$(dirname "$0")/lib.sh"
-trap psw_cleanup EXIT
-psw_load
-mkswitch psw0
-mkpod pod1 10.1.1.6
+topology psw0 pod1=10.1.1.6
 
 ip netns add outside
 ip link add veth-up type veth peer name eth0 netns outside
