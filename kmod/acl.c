@@ -442,6 +442,8 @@ int psw_acl_set(struct psw_switch *sw, struct psw_acl *acl,
 	void *old;
 	int ret = -ENOMEM;
 
+	lockdep_assert_held(&sw->lock);
+
 	fresh = kcalloc(PSW_MAX_PORTS * 2, sizeof(*fresh), GFP_KERNEL);
 	if (!fresh)
 		goto err_msg;
@@ -484,6 +486,8 @@ int psw_acl_del(struct psw_switch *sw, u32 num, struct netlink_ext_ack *extack)
 	struct psw_port *port;
 	u32 idx, dir;
 
+	lockdep_assert_held(&sw->lock);
+
 	if (!xa_load(&sw->acls, num)) {
 		NL_SET_ERR_MSG_MOD(extack, "no such ACL");
 		return -ENOENT;
@@ -507,6 +511,8 @@ int psw_acl_bind(struct psw_switch *sw, struct psw_port *port, u8 dir,
 	struct psw_acl *acls[PSW_ACL_MAX_BIND];
 	struct psw_acl_cls *cls = NULL;
 	u32 i, j;
+
+	lockdep_assert_held(&sw->lock);
 
 	for (i = 0; i < n; i++) {
 		acls[i] = xa_load(&sw->acls, nums[i]);
@@ -551,13 +557,6 @@ void psw_acl_port_unbind(struct psw_switch *sw, struct psw_port *port)
 
 /* ---- the nodes ---- */
 
-static bool psw_icmp_is_error(u8 type)
-{
-	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
-	       type == ICMP_REDIRECT || type == ICMP_TIME_EXCEEDED ||
-	       type == ICMP_PARAMETERPROB;
-}
-
 /* The session key of a flow: ports, or the echo id for ICMP echo. */
 static void psw_acl_flow_key(const struct psw_flow *f, struct psw_sess_key *k, u8 *dir)
 {
@@ -580,35 +579,32 @@ static void psw_acl_flow_key(const struct psw_flow *f, struct psw_sess_key *k, u
  */
 static bool psw_acl_inner_key(const struct sk_buff *skb, struct psw_sess_key *k)
 {
-	unsigned int off = ip_hdrlen(skb) + sizeof(struct icmphdr);
 	const struct iphdr *iph;
 	struct iphdr _iph;
 	__be16 ports[2] = {};
 	const u8 *l4;
-	u8 _l4[6], dir;
+	u8 _l4[8], dir;
 
-	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
-	if (!iph || iph->ihl < 5)
+	iph = psw_icmp_quote(skb, ip_hdrlen(skb) + sizeof(struct icmphdr), &_iph, &l4, _l4);
+	if (!iph)
 		return false;
-	off += iph->ihl * 4;
-	if (!(iph->frag_off & htons(IP_OFFSET))) {
-		switch (iph->protocol) {
-		case IPPROTO_TCP:
-		case IPPROTO_UDP:
-			l4 = skb_header_pointer(skb, off, 4, _l4);
-			if (l4)
-				memcpy(ports, l4, 4);
-			break;
-		case IPPROTO_ICMP:
-			l4 = skb_header_pointer(skb, off, 6, _l4);
-			if (!l4 || psw_icmp_is_error(l4[0]))
-				return false;
-			if (l4[0] == ICMP_ECHO || l4[0] == ICMP_ECHOREPLY) {
-				memcpy(&ports[0], l4 + 4, 2);
-				ports[1] = ports[0];
-			}
-			break;
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (l4)
+			memcpy(ports, l4, 4);
+		break;
+	case IPPROTO_ICMP:
+		/* A later fragment has no header to tell; a truncated quote. */
+		if (!l4 && !(iph->frag_off & htons(IP_OFFSET)))
+			return false;
+		if (l4 && psw_icmp_is_error(l4[0]))
+			return false;
+		if (l4 && (l4[0] == ICMP_ECHO || l4[0] == ICMP_ECHOREPLY)) {
+			memcpy(&ports[0], l4 + 4, 2);
+			ports[1] = ports[0];
 		}
+		break;
 	}
 	psw_sess_key_make(k, &dir, iph->saddr, iph->daddr, ports[0], ports[1],
 			  iph->protocol);

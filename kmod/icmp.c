@@ -130,3 +130,22 @@ void psw_icmp_echo_reply(struct psw_pkt *pkt, struct sk_buff *skb)
 	psw_trace(pkt, "  echo reply to %pI4\n", &ip_hdr(skb)->daddr);
 	psw_output_frame(pkt->sw, pkt->in, skb, src_mac, htons(ETH_P_IP), pkt->tr);
 }
+
+/*
+ * The packet an ICMP error quotes at @off: its IPv4 header (NULL if there
+ * is none), and in *@l4 the first 8 bytes of its L4 header, all RFC 792
+ * promises (NULL when they are not there or it is a later fragment).
+ */
+const struct iphdr *psw_icmp_quote(const struct sk_buff *skb, unsigned int off,
+				   struct iphdr *iph_buf, const u8 **l4, u8 *l4_buf)
+{
+	const struct iphdr *iph;
+
+	*l4 = NULL;
+	iph = skb_header_pointer(skb, off, sizeof(*iph_buf), iph_buf);
+	if (!iph || iph->ihl < 5)
+		return NULL;
+	if (!(iph->frag_off & htons(IP_OFFSET)))
+		*l4 = skb_header_pointer(skb, off + iph->ihl * 4, 8, l4_buf);
+	return iph;
+}

@@ -236,6 +236,45 @@ psw_nat_backend_for(struct psw_pkt *pkt, struct psw_sess_table *t,
 #define PSW_NAT_PORT_TRIES 8
 
 /*
+ * Make and hash the NAT session of new connection @k, whose replies have
+ * key @rk, from port @in. Returns it, or the session another CPU just
+ * made for a copy of the packet; NULL when another session has @rk (the
+ * caller tries another); an ERR_PTR on failure.
+ */
+static struct psw_session *psw_nat_sess_new(struct psw_sess_table *t,
+					    const struct psw_params *p,
+					    const struct psw_sess_key *k,
+					    const struct psw_sess_key *rk, u8 tcp_flags,
+					    u16 in, u8 flags, u16 snat_port)
+{
+	struct psw_nat_session *ns;
+	struct psw_session *s;
+	u8 tuple;
+	int ret;
+
+	s = psw_sess_alloc(t, p);
+	if (IS_ERR(s))
+		return s;
+	ns = psw_nat_sess(s);
+	s->tuple.key = *k;
+	s->ntuples = 2;
+	s->state = psw_sess_first_state(k->proto);
+	s->tcp_seen[0] = tcp_flags;
+	s->port = in;
+	ns->reply.key = *rk;
+	ns->nat_flags = flags;
+	ns->snat_port = snat_port;
+	ret = psw_sess_add(t, s, p);
+	if (!ret)
+		return s;
+	if (ret == -EEXIST) {
+		s = psw_sess_lookup(t, k, &tuple, p);
+		return s ?: ERR_PTR(-EEXIST);
+	}
+	return ret == -EADDRINUSE ? NULL : ERR_PTR(ret);
+}
+
+/*
  * DNAT a new connection to service @svc: a session whose reply key is
  * (backend -> client). On a hairpin the client is the backend itself,
  * which would answer itself directly: its source becomes the NAT loopback
@@ -250,54 +289,29 @@ static struct psw_session *psw_nat_dnat(struct psw_pkt *pkt, struct psw_sess_tab
 					const struct psw_sess_key *k, u8 tcp_flags)
 {
 	const struct psw_nat_backend *be;
-	struct psw_nat_session *ns;
+	struct psw_sess_key rk = { .proto = k->proto };
 	struct psw_session *s;
-	int tries, ret;
-	u8 tuple;
+	u8 flags = PSW_NAT_F_DNAT;
+	int tries;
 
 	be = psw_nat_backend_for(pkt, t, svc, k->addr[0]);
+	rk.addr[0] = be->addr;
+	rk.port[0] = be->port;
+	rk.addr[1] = k->addr[0];
+	rk.port[1] = k->port[0];
+	if (k->addr[0] == be->addr) {
+		flags |= PSW_NAT_F_HAIRPIN;
+		rk.addr[1] = pkt->params->nat_loopback ?: pkt->params->address;
+	}
 	for (tries = 0; tries < PSW_NAT_PORT_TRIES; tries++) {
-		s = psw_sess_alloc(t, pkt->params);
-		if (IS_ERR(s))
-			return s;
-		ns = psw_nat_sess(s);
-		s->tuple.key = *k;
-		s->ntuples = 2;
-		s->state = psw_sess_first_state(k->proto);
-		s->tcp_seen[0] = tcp_flags;
-		s->port = pkt->in->index;
-		ns->nat_flags = PSW_NAT_F_DNAT;
-		ns->reply.key.proto = k->proto;
-		ns->reply.key.addr[0] = be->addr;
-		ns->reply.key.port[0] = be->port;
-		ns->reply.key.addr[1] = k->addr[0];
-		ns->reply.key.port[1] = k->port[0];
-		if (k->addr[0] == be->addr) {
-			ns->nat_flags |= PSW_NAT_F_HAIRPIN;
-			ns->reply.key.addr[1] = pkt->params->nat_loopback ?:
-						pkt->params->address;
-		}
 		if (tries)
-			ns->reply.key.port[1] = htons(1024 + get_random_u32_below(65536 - 1024));
-		ret = psw_sess_add(t, s, pkt->params);
-		if (!ret)
+			rk.port[1] = htons(1024 + get_random_u32_below(65536 - 1024));
+		s = psw_nat_sess_new(t, pkt->params, k, &rk, tcp_flags, pkt->in->index,
+				     flags, 0);
+		if (s)
 			return s;
-		if (ret == -EEXIST) {
-			/* Another CPU just made it for a copy of this packet. */
-			s = psw_sess_lookup(t, k, &tuple, pkt->params);
-			return s ?: ERR_PTR(-EEXIST);
-		}
-		if (ret != -EADDRINUSE)
-			return ERR_PTR(ret);
 	}
 	return ERR_PTR(-EADDRINUSE);
-}
-
-static bool psw_nat_icmp_is_error(u8 type)
-{
-	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
-	       type == ICMP_REDIRECT || type == ICMP_TIME_EXCEEDED ||
-	       type == ICMP_PARAMETERPROB;
 }
 
 /*
@@ -313,11 +327,8 @@ static bool psw_nat_inner_key(const struct sk_buff *skb, unsigned int off,
 	const u8 *l4;
 	u8 _l4[8];
 
-	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
-	if (!iph || iph->ihl < 5 || iph->frag_off & htons(IP_OFFSET))
-		return false;
-	l4 = skb_header_pointer(skb, off + iph->ihl * 4, 8, _l4);
-	return l4 && psw_nat_key_fill(k, iph, l4);
+	iph = psw_icmp_quote(skb, off, &_iph, &l4, _l4);
+	return iph && l4 && psw_nat_key_fill(k, iph, l4);
 }
 
 /*
@@ -439,7 +450,7 @@ static bool psw_nat_is_icmp_error(const struct sk_buff *skb)
 	if (ip_is_fragment(iph))
 		return false;
 	type = skb_header_pointer(skb, ip_hdrlen(skb), 1, &_type);
-	return type && psw_nat_icmp_is_error(*type);
+	return type && psw_icmp_is_error(*type);
 }
 
 enum { PSW_NAT_IN, PSW_NAT_OUT };
@@ -570,11 +581,9 @@ psw_nat_snat(struct psw_sess_table *t, const struct psw_params *p,
 	     u8 tcp_flags, u16 in, u16 out)
 {
 	u32 n = pool->last - pool->first + 1;
-	struct psw_nat_session *ns;
 	struct psw_sess_key rk;
 	struct psw_session *s;
-	int tries, ret;
-	u8 tuple;
+	int tries;
 
 	memset(&rk, 0, sizeof(rk));
 	rk.proto = k->proto;
@@ -591,27 +600,9 @@ psw_nat_snat(struct psw_sess_table *t, const struct psw_params *p,
 		/* Taken by a live session: no need to try the insert. */
 		if (psw_sess_lookup(t, &rk, NULL, p))
 			continue;
-		s = psw_sess_alloc(t, p);
-		if (IS_ERR(s))
+		s = psw_nat_sess_new(t, p, k, &rk, tcp_flags, in, PSW_NAT_F_SNAT, out);
+		if (s)
 			return s;
-		ns = psw_nat_sess(s);
-		s->tuple.key = *k;
-		s->ntuples = 2;
-		s->state = psw_sess_first_state(k->proto);
-		s->tcp_seen[0] = tcp_flags;
-		s->port = in;
-		ns->reply.key = rk;
-		ns->nat_flags = PSW_NAT_F_SNAT;
-		ns->snat_port = out;
-		ret = psw_sess_add(t, s, p);
-		if (!ret)
-			return s;
-		if (ret == -EEXIST) {
-			s = psw_sess_lookup(t, k, &tuple, p);
-			return s ?: ERR_PTR(-EEXIST);
-		}
-		if (ret != -EADDRINUSE)
-			return ERR_PTR(ret);
 	}
 	return ERR_PTR(-EADDRINUSE);
 }

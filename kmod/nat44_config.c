@@ -291,6 +291,8 @@ int psw_nat_snat_set(struct psw_switch *sw, struct psw_port *port, u32 first, u3
 {
 	struct psw_nat_pool *pool, *old = psw_cfg(sw, port->snat);
 
+	lockdep_assert_held(&sw->lock);
+
 	pool = kmalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return -ENOMEM;
@@ -319,6 +321,8 @@ int psw_nat_snat_del(struct psw_switch *sw, struct psw_port *port,
 		     struct netlink_ext_ack *extack)
 {
 	struct psw_nat_pool *old = psw_cfg(sw, port->snat);
+
+	lockdep_assert_held(&sw->lock);
 
 	if (!old) {
 		NL_SET_ERR_MSG_MOD(extack, "no SNAT pool on this port");

@@ -231,6 +231,7 @@ struct psw_neigh *psw_neigh_at(struct psw_switch *sw, long *bucket, long *idx)
 	}
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_neigh_at);
 
 static void psw_neigh_flush(struct psw_switch *sw, int port)
 {

@@ -8,6 +8,8 @@
 #include "switch.h"
 #include "trace.h"
 
+#include <linux/icmp.h>
+
 struct psw_port;
 struct psw_params;
 
@@ -64,6 +66,16 @@ enum psw_counter psw_ip4_validate(struct sk_buff *skb);
 void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
 		    u8 code, __be32 info);
 void psw_icmp_echo_reply(struct psw_pkt *pkt, struct sk_buff *skb);
+const struct iphdr *psw_icmp_quote(const struct sk_buff *skb, unsigned int off,
+				   struct iphdr *iph_buf, const u8 **l4, u8 *l4_buf);
+
+/* Whether ICMP type @type is an error, which quotes the packet it is about. */
+static inline bool psw_icmp_is_error(u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
+	       type == ICMP_REDIRECT || type == ICMP_TIME_EXCEEDED ||
+	       type == ICMP_PARAMETERPROB;
+}
 int psw_icmp_echo_to_reply(struct sk_buff *skb);
 /* output.c */
 void psw_output(struct psw_pkt *pkt, struct sk_buff *skb);

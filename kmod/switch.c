@@ -122,6 +122,9 @@ int psw_switch_set_params(struct psw_switch *sw, const struct psw_params *p)
 	struct psw_params *old = psw_cfg(sw, sw->params), *new;
 	int ret = 0;
 
+	ASSERT_RTNL();
+	lockdep_assert_held(&sw->lock);
+
 	new = kmemdup(p, sizeof(*p), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;

@@ -157,11 +157,51 @@ static void psw_test_neigh_full(struct kunit *test)
 	test_switch_free(sw);
 }
 
+/* A dump's cursor: every entry once, whatever the buckets, resumed mid-way. */
+static void psw_test_neigh_cursor(struct kunit *test)
+{
+	struct psw_switch *sw = test_switch(test);
+	unsigned long *seen = kunit_kzalloc(test, BITS_TO_LONGS(3000) * sizeof(long), GFP_KERNEL);
+	long bucket = 0, idx = 0, last_bucket = -1;
+	struct psw_neigh *n;
+	u32 i, count = 0, a;
+
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, psw_neigh_at(sw, &bucket, &idx));
+	rcu_read_unlock();
+	/* More than buckets, so that some hold several. */
+	for (i = 0; i < 3000; i++)
+		KUNIT_ASSERT_EQ(test, psw_neigh_set(sw, 1, htonl(0x0a000000 + i), mac_a,
+						    PSW_NEIGH_STATIC), 0);
+	bucket = 0;
+	idx = 0;
+	/* In parts of 7 entries, the cursor kept in between as a dump keeps it. */
+	for (;;) {
+		rcu_read_lock();
+		for (i = 0; i < 7 && (n = psw_neigh_at(sw, &bucket, &idx)); i++, idx++) {
+			a = ntohl(n->addr) - 0x0a000000;
+			KUNIT_ASSERT_LT(test, a, 3000u);
+			KUNIT_EXPECT_FALSE(test, test_and_set_bit(a, seen));
+			KUNIT_EXPECT_GE(test, bucket, last_bucket);
+			last_bucket = bucket;
+			count++;
+		}
+		rcu_read_unlock();
+		if (i < 7)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, count, 3000u);
+	KUNIT_EXPECT_EQ(test, bucket, (long)PSW_NEIGH_BUCKETS);
+	test_switch_free(sw);
+}
+
 static struct kunit_case psw_neigh_cases[] = {
 	KUNIT_CASE(psw_test_neigh_learning_spares_static),
 	KUNIT_CASE(psw_test_neigh_aging),
 	KUNIT_CASE(psw_test_neigh_unresolved),
 	KUNIT_CASE(psw_test_neigh_full),
+	KUNIT_CASE(psw_test_neigh_cursor),
 	{}
 };
 

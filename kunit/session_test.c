@@ -277,6 +277,72 @@ static void psw_test_sess_nat_tuples(struct kunit *test)
 	sess_ctx_free(c);
 }
 
+struct walk_log {
+	u32 n;
+	u16 sport[16];
+	enum psw_sess_verdict verdict;	/* for sessions of an odd port */
+	u32 stop_after;
+};
+
+static enum psw_sess_verdict walk_visit(struct psw_sess_table *t, struct psw_session *s,
+					unsigned int n, void *arg)
+{
+	struct walk_log *log = arg;
+	u16 sport = ntohs(s->tuple.key.port[0]) == 80 ? ntohs(s->tuple.key.port[1]) :
+			ntohs(s->tuple.key.port[0]);
+
+	if (log->n == log->stop_after)
+		return PSW_SESS_STOP;
+	if (log->n < ARRAY_SIZE(log->sport))
+		log->sport[log->n] = sport;
+	log->n++;
+	return sport % 2 ? log->verdict : PSW_SESS_NEXT;
+}
+
+/* The walk the dump, gc and flushes share: each verdict does what it says. */
+static void psw_test_sess_walk(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx(test, 100);
+	struct walk_log log = { .verdict = PSW_SESS_NEXT, .stop_after = U32_MAX };
+	u16 p;
+
+	/* One CPU's list (the test runs on one), in order of creation. */
+	migrate_disable();
+	for (p = 1001; p <= 1006; p++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(open_sess(c, IPPROTO_UDP, p)));
+	migrate_enable();
+	psw_sess_walk(&c->t, PSW_SESS_NLISTS, walk_visit, &log);
+	KUNIT_EXPECT_EQ(test, log.n, 6u);
+	KUNIT_EXPECT_EQ(test, log.sport[0], 1001);
+	KUNIT_EXPECT_EQ(test, log.sport[5], 1006);
+
+	/* SEEN puts a session at the tail of its list: the odd ones last. */
+	log = (struct walk_log){ .verdict = PSW_SESS_SEEN, .stop_after = U32_MAX };
+	psw_sess_walk(&c->t, PSW_SESS_NLISTS, walk_visit, &log);
+	log = (struct walk_log){ .verdict = PSW_SESS_NEXT, .stop_after = U32_MAX };
+	psw_sess_walk(&c->t, PSW_SESS_NLISTS, walk_visit, &log);
+	KUNIT_EXPECT_EQ(test, log.sport[0], 1002);
+	KUNIT_EXPECT_EQ(test, log.sport[3], 1001);
+	KUNIT_EXPECT_EQ(test, log.sport[5], 1005);
+
+	/* STOP ends the walk; a list's own end or NEXT_LIST the list. */
+	log = (struct walk_log){ .verdict = PSW_SESS_NEXT, .stop_after = 2 };
+	psw_sess_walk(&c->t, PSW_SESS_NLISTS, walk_visit, &log);
+	KUNIT_EXPECT_EQ(test, log.n, 2u);
+	log = (struct walk_log){ .verdict = PSW_SESS_NEXT_LIST, .stop_after = U32_MAX };
+	psw_sess_walk(&c->t, PSW_SESS_NLISTS, walk_visit, &log);
+	KUNIT_EXPECT_EQ(test, log.n, 4u);	/* 1002 1004 1006, then 1001 ends it */
+
+	/* KILL kills: the odd ones are gone, the even ones live. */
+	log = (struct walk_log){ .verdict = PSW_SESS_KILL, .stop_after = U32_MAX };
+	psw_sess_walk(&c->t, PSW_SESS_NLISTS, walk_visit, &log);
+	synchronize_rcu();
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 3);
+	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_UDP, 1003));
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_UDP, 1004));
+	sess_ctx_free(c);
+}
+
 static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_key),
 	KUNIT_CASE(psw_test_sess_size),
@@ -285,6 +351,7 @@ static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_expiry),
 	KUNIT_CASE(psw_test_sess_full),
 	KUNIT_CASE(psw_test_sess_nat_tuples),
+	KUNIT_CASE(psw_test_sess_walk),
 	{}
 };
 

@@ -76,10 +76,51 @@ static void psw_test_trace_ring_keeps_newest(struct kunit *test)
 	psw_trace_clear(t);
 }
 
+/* A dump resumes by number: each kept record once, in order, the evicted never. */
+static void psw_test_trace_from_resumes(struct kunit *test)
+{
+	struct psw_trace *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	const struct psw_trace_rec *rec;
+	struct psw_trace_rec *r;
+	u32 next = 0, seen = 0, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	psw_trace_init(t);
+	spin_lock_bh(&t->lock);
+	KUNIT_EXPECT_NULL(test, psw_trace_from(t, 0));
+	spin_unlock_bh(&t->lock);
+	for (i = 0; i < PSW_TRACE_MAX + 10; i++) {
+		psw_trace_arm(t, 1);
+		r = psw_trace_start(t);
+		KUNIT_ASSERT_NOT_NULL(test, r);
+		psw_trace_commit(t, r);
+		/* A reader part way through, as a dump of several parts. */
+		if (i == 20) {
+			spin_lock_bh(&t->lock);
+			for (rec = psw_trace_from(t, 0); rec && rec->seq < 5;
+			     rec = psw_trace_from(t, rec->seq + 1))
+				next = rec->seq + 1;
+			spin_unlock_bh(&t->lock);
+			KUNIT_EXPECT_EQ(test, next, 5u);
+		}
+	}
+	/* Records 0..9 were evicted meanwhile: the dump goes on at 10. */
+	spin_lock_bh(&t->lock);
+	for (rec = psw_trace_from(t, next); rec; rec = psw_trace_from(t, rec->seq + 1)) {
+		KUNIT_EXPECT_EQ(test, rec->seq, 10 + seen);
+		seen++;
+	}
+	KUNIT_EXPECT_NULL(test, psw_trace_from(t, PSW_TRACE_MAX + 10));
+	spin_unlock_bh(&t->lock);
+	KUNIT_EXPECT_EQ(test, seen, (u32)PSW_TRACE_MAX);
+	psw_trace_clear(t);
+}
+
 static struct kunit_case psw_trace_cases[] = {
 	KUNIT_CASE(psw_test_trace_arm_bounded),
 	KUNIT_CASE(psw_test_trace_text_bounded),
 	KUNIT_CASE(psw_test_trace_ring_keeps_newest),
+	KUNIT_CASE(psw_test_trace_from_resumes),
 	{}
 };
 
