@@ -7,6 +7,7 @@
 #   make bench           benchmarks against kernel peers, as ratios (bench/)
 #   make install         module into /lib/modules/KVER/extra, pswctl into PREFIX
 #   make dkms-install    register, build and install the module with dkms
+#   make dkms.conf       dkms's configuration, for dkms run by hand
 
 VERSION := $(shell sed -n 's/^\#define PSW_VERSION "\(.*\)"/\1/p' kmod/version.h)
 KVER ?= $(shell uname -r)
@@ -15,6 +16,10 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all module pswctl check demo bench install uninstall dkms-install dkms-uninstall clean
+
+# The version lives in kmod/version.h alone: module, pswctl and dkms read it.
+dkms.conf: dkms.conf.in kmod/version.h
+	sed 's/@VERSION@/$(VERSION)/' $< >$@
 
 all: module pswctl
 
@@ -49,7 +54,7 @@ uninstall:
 	depmod -a "$(KVER)" || true
 	$(MAKE) -C ctl uninstall PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)"
 
-dkms-install:
+dkms-install: dkms.conf
 	rm -rf /usr/src/podswitch-$(VERSION)
 	mkdir -p /usr/src/podswitch-$(VERSION)
 	cp -r Kbuild Makefile dkms.conf kmod kunit uapi ctl /usr/src/podswitch-$(VERSION)/
@@ -64,4 +69,4 @@ dkms-uninstall:
 clean:
 	@if [ -e "$(KDIR)/Makefile" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; fi
 	$(MAKE) -C ctl clean
-	rm -rf build
+	rm -rf build dkms.conf

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * pswctl acl show SWITCH
  * pswctl acl set SWITCH NUM RULE[, RULE...]
  *   RULE := {permit|deny|reflect} [proto {tcp|udp|icmp|NUM}] [src PREFIX]
  *           [dst PREFIX] [sport P[-P]] [dport P[-P]] [tcp-flags VALUE/MASK]
  * pswctl acl del SWITCH NUM
  * pswctl acl bind SWITCH dev PORT {in|out} [NUM[,NUM...]]
- * pswctl acl show SWITCH           (= pswctl show SWITCH acl)
  */
-#include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "pswctl.h"
 #include "util.h"
 
@@ -37,60 +37,6 @@ static const struct {
 	{ "ack", 0x10 }, { "urg", 0x20 }, { "ece", 0x40 }, { "cwr", 0x80 },
 };
 
-const char *proto_name(uint8_t proto)
-{
-	static char buf[4];
-
-	switch (proto) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	}
-	snprintf(buf, sizeof(buf), "%u", proto);
-	return buf;
-}
-
-bool parse_proto(const char *s, uint8_t *proto)
-{
-	uint32_t v;
-
-	if (matches(s, "tcp"))
-		*proto = 6;
-	else if (matches(s, "udp"))
-		*proto = 17;
-	else if (matches(s, "icmp"))
-		*proto = 1;
-	else if (parse_u32(s, 255, &v) && v)
-		*proto = v;
-	else
-		return false;
-	return true;
-}
-
-/* "P" or "P-P" */
-static bool parse_range(const char *s, uint16_t *lo, uint16_t *hi)
-{
-	char buf[16], *dash;
-	uint32_t a, b;
-
-	if (strlen(s) >= sizeof(buf))
-		return false;
-	strcpy(buf, s);
-	dash = strchr(buf, '-');
-	if (dash)
-		*dash = '\0';
-	if (!parse_u32(buf, 65535, &a))
-		return false;
-	b = a;
-	if (dash && !parse_u32(dash + 1, 65535, &b))
-		return false;
-	if (a > b)
-		return false;
-	*lo = a;
-	*hi = b;
-	return true;
-}
-
 /* A number (0x12) or flag names joined by '+' (syn+ack). */
 static bool parse_flags(const char *s, uint8_t *v)
 {
@@ -109,7 +55,7 @@ static bool parse_flags(const char *s, uint8_t *v)
 	*v = 0;
 	for (tok = strtok_r(buf, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
 		for (i = 0; i < sizeof(tcp_flag_names) / sizeof(tcp_flag_names[0]); i++)
-			if (matches(tok, tcp_flag_names[i].name))
+			if (is(tok, tcp_flag_names[i].name))
 				break;
 		if (i == sizeof(tcp_flag_names) / sizeof(tcp_flag_names[0]))
 			return false;
@@ -148,7 +94,7 @@ static int put_rule(struct nlmsghdr *nlh, int argc, char **argv)
 	if (argc == 0)
 		return usage_error("acl: empty rule");
 	for (action = 0; action <= PSW_ACL_ACTION_MAX; action++)
-		if (matches(argv[0], actions[action]))
+		if (is(argv[0], actions[action]))
 			break;
 	if (action > PSW_ACL_ACTION_MAX)
 		return usage_error("acl: a rule starts with permit, deny or reflect, not \"%s\"",
@@ -175,7 +121,7 @@ static int put_rule(struct nlmsghdr *nlh, int argc, char **argv)
 			   matches(w, "type") || matches(w, "code")) {
 			bool src = matches(w, "sport") || matches(w, "type");
 
-			if (!parse_range(v, &lo, &hi))
+			if (!parse_port_range(v, &lo, &hi))
 				return usage_error("acl: bad port range \"%s\"", v);
 			mnl_attr_put_u16(nlh, src ? PSW_RULE_A_SPORT_MIN : PSW_RULE_A_DPORT_MIN, lo);
 			mnl_attr_put_u16(nlh, src ? PSW_RULE_A_SPORT_MAX : PSW_RULE_A_DPORT_MAX, hi);
@@ -227,7 +173,7 @@ static int acl_set(struct nlmsghdr *nlh, int argc, char **argv)
 		if (!words[i])
 			goto out;
 	for (start = 0, i = 0; i <= n; i++) {
-		if (i < n && !matches(words[i], ","))
+		if (i < n && !is(words[i], ","))
 			continue;
 		if (psw_nl_room(nlh) < RULE_MAX_BYTES) {
 			usage_error("acl set: too many rules for one request");
@@ -268,165 +214,121 @@ static int put_acl_list(struct nlmsghdr *nlh, int type, const char *s)
 static void print_rule(const struct nlattr *rule, uint32_t index)
 {
 	const struct nlattr *r[PSW_RULE_A_MAX + 1];
-	uint8_t action = 0, proto = 0, flags, mask;
+	uint8_t proto, plen;
 	uint16_t lo, hi;
-	uint64_t hits;
 	char buf[64];
 	int i;
 
 	psw_attrs_nested(rule, r, PSW_RULE_A_MAX);
-	if (r[PSW_RULE_A_ACTION])
-		action = mnl_attr_get_u8(r[PSW_RULE_A_ACTION]);
-	if (action > PSW_ACL_ACTION_MAX)
-		action = PSW_ACL_DENY;
-	if (r[PSW_RULE_A_PROTO])
-		proto = mnl_attr_get_u8(r[PSW_RULE_A_PROTO]);
-	hits = r[PSW_RULE_A_HITS] ? mnl_attr_get_u64(r[PSW_RULE_A_HITS]) : 0;
-	if (json) {
-		json_open_object(NULL);
-		json_uint("rule", index);
-		json_string("action", actions[action]);
-	} else {
-		printf("  rule %u: %s", index, actions[action]);
-	}
-	if (proto) {
-		if (json)
-			json_string("proto", proto_name(proto));
-		else
-			printf(" proto %s", proto_name(proto));
-	}
+	proto = attr_u8(r[PSW_RULE_A_PROTO], 0);
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "rule", "  rule %" PRIu64 ":", index);
+	print_string(PRINT_ANY, "action", " %s",
+		     name_of(actions, 3, attr_u8(r[PSW_RULE_A_ACTION], 0xff)));
+	if (proto)
+		print_string(PRINT_ANY, "proto", " proto %s", proto_name(proto));
 	for (i = 0; i < 2; i++) {
-		int a = i ? PSW_RULE_A_DST : PSW_RULE_A_SRC;
-		int l = i ? PSW_RULE_A_DST_PLEN : PSW_RULE_A_SRC_PLEN;
-		uint8_t plen = r[l] ? mnl_attr_get_u8(r[l]) : 0;
+		const struct nlattr *a = r[i ? PSW_RULE_A_DST : PSW_RULE_A_SRC];
 
-		if (!r[a] || !plen)
+		plen = attr_u8(r[i ? PSW_RULE_A_DST_PLEN : PSW_RULE_A_SRC_PLEN], 0);
+		if (!a || !plen)
 			continue;
-		snprintf(buf, sizeof(buf), "%s/%u", fmt_ip4(mnl_attr_get_u32(r[a])), plen);
-		if (json)
-			json_string(i ? "dst" : "src", buf);
-		else
-			printf(" %s %s", i ? "dst" : "src", buf);
+		snprintf(buf, sizeof(buf), "%s/%u", fmt_ip4(mnl_attr_get_u32(a)), plen);
+		print_string(PRINT_ANY, i ? "dst" : "src", i ? " dst %s" : " src %s", buf);
 	}
 	for (i = 0; i < 2; i++) {
-		int a = i ? PSW_RULE_A_DPORT_MIN : PSW_RULE_A_SPORT_MIN;
+		int min = i ? PSW_RULE_A_DPORT_MIN : PSW_RULE_A_SPORT_MIN;
+		/* For ICMP the "ports" are the type and the code. */
 		const char *word = i ? (proto == 1 ? "code" : "dport") :
 				       (proto == 1 ? "type" : "sport");
+		char fmt[16];
 
-		lo = r[a] ? mnl_attr_get_u16(r[a]) : 0;
-		hi = r[a + 1] ? mnl_attr_get_u16(r[a + 1]) : 65535;
+		lo = attr_u16(r[min], 0);
+		hi = attr_u16(r[min + 1], 65535);
 		if (lo == 0 && hi == 65535)
 			continue;
 		if (lo == hi)
 			snprintf(buf, sizeof(buf), "%u", lo);
 		else
 			snprintf(buf, sizeof(buf), "%u-%u", lo, hi);
-		if (json)
-			json_string(word, buf);
-		else
-			printf(" %s %s", word, buf);
+		snprintf(fmt, sizeof(fmt), " %s %%s", word);
+		print_string(PRINT_ANY, word, fmt, buf);
 	}
 	if (r[PSW_RULE_A_TCP_MASK]) {
-		flags = r[PSW_RULE_A_TCP_FLAGS] ? mnl_attr_get_u8(r[PSW_RULE_A_TCP_FLAGS]) : 0;
-		mask = mnl_attr_get_u8(r[PSW_RULE_A_TCP_MASK]);
-		snprintf(buf, sizeof(buf), "0x%02x/0x%02x", flags, mask);
-		if (json)
-			json_string("tcp_flags", buf);
-		else
-			printf(" tcp-flags %s", buf);
+		snprintf(buf, sizeof(buf), "0x%02x/0x%02x", attr_u8(r[PSW_RULE_A_TCP_FLAGS], 0),
+			 mnl_attr_get_u8(r[PSW_RULE_A_TCP_MASK]));
+		print_string(PRINT_ANY, "tcp_flags", " tcp-flags %s", buf);
 	}
-	if (json) {
-		json_uint("hits", hits);
-		json_close_object();
-	} else {
-		printf("  (hits %" PRIu64 ")\n", hits);
-	}
+	print_uint(PRINT_ANY, "hits", "  (hits %" PRIu64 ")\n", attr_u64(r[PSW_RULE_A_HITS], 0));
+	close_json_object();
 }
 
+/* The ACLs bound to @port in direction @dir (PSW_PORT_A_ACL_IN or _OUT). */
 static void print_binding(const struct sw *sw, const struct nlattr *port,
 			  int dir, bool *any)
 {
 	const struct nlattr *pt[PSW_PORT_A_MAX + 1], *a;
-	const char *name;
 	bool first = true;
 
 	psw_attrs_nested(port, pt, PSW_PORT_A_MAX);
 	if (!pt[dir] || !pt[PSW_PORT_A_IFINDEX])
 		return;
-	name = sw_port_name(sw, mnl_attr_get_u32(pt[PSW_PORT_A_IFINDEX]));
-	if (json) {
-		json_open_object(NULL);
-		json_string("dev", name);
-		json_string("dir", dir == PSW_PORT_A_ACL_IN ? "in" : "out");
-		json_open_array("acls");
-	} else {
-		if (!*any)
-			printf("bindings:\n");
-		printf("  dev %s %s", name, dir == PSW_PORT_A_ACL_IN ? "in" : "out");
-	}
+	if (!*any)
+		print_text("bindings:\n");
 	*any = true;
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "dev", "  dev %s",
+		     sw_port_name(sw, mnl_attr_get_u32(pt[PSW_PORT_A_IFINDEX])));
+	print_string(PRINT_ANY, "dir", " %s", dir == PSW_PORT_A_ACL_IN ? "in" : "out");
+	open_json_array("acls");
 	mnl_attr_for_each_nested(a, pt[dir]) {
-		if (json)
-			json_uint(NULL, mnl_attr_get_u32(a));
-		else
-			printf("%s%u", first ? " " : ",", mnl_attr_get_u32(a));
+		print_uint(PRINT_ANY, NULL, first ? " %" PRIu64 : ",%" PRIu64,
+			   mnl_attr_get_u32(a));
 		first = false;
 	}
-	if (json) {
-		json_close_array();
-		json_close_object();
-	} else {
-		printf("\n");
-	}
+	close_json_array();
+	print_text("\n");
+	close_json_object();
 }
 
-int show_acl(const char *name)
+/* Every ACL (a long one comes in several messages), then the bindings. */
+static int acl_show(const char *name, int argc, char **argv, int variant)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1], *at[PSW_ACL_A_MAX + 1], *a;
 	struct psw_msgs acls = {}, ports = {};
-	struct psw_nl *nl;
-	struct sw sw;
 	uint32_t num, first, i, prev = 0;
 	bool open = false, any = false;
+	struct req r;
 	int ret = -1;
 	size_t m;
 
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	sw_req(nl, &sw, PSW_CMD_ACL_GET, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &acls))
+	if (no_more_args(argc, argv, "acl show") ||
+	    req_start(&r, name, PSW_CMD_ACL_GET, NLM_F_DUMP) ||
+	    psw_nl_collect(r.nl, &acls))
 		goto out;
-	sw_req(nl, &sw, PSW_CMD_PORT_GET, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &ports))
+	r.nlh = psw_nl_req(r.nl, PSW_CMD_PORT_GET, NLM_F_DUMP);
+	mnl_attr_put_strz(r.nlh, PSW_A_IFNAME, name);
+	if (psw_nl_collect(r.nl, &ports))
 		goto out;
-	if (json) {
-		json_open_object(NULL);
-		json_open_array("acls");
-	}
+	open_json_object(NULL);
+	open_json_array("acls");
 	for (m = 0; m < acls.n; m++) {
 		psw_attrs(acls.v[m], tb, PSW_A_MAX);
 		psw_attrs_nested(tb[PSW_A_ACL], at, PSW_ACL_A_MAX);
 		if (!at[PSW_ACL_A_NUM])
 			continue;
 		num = mnl_attr_get_u32(at[PSW_ACL_A_NUM]);
-		first = at[PSW_ACL_A_FIRST] ? mnl_attr_get_u32(at[PSW_ACL_A_FIRST]) : 0;
-		/* A long ACL comes in several messages; the first opens it. */
+		first = attr_u32(at[PSW_ACL_A_FIRST], 0);
 		if (!open || num != prev || first == 0) {
-			if (open && json) {
-				json_close_array();
-				json_close_object();
+			if (open) {
+				close_json_array();
+				close_json_object();
 			}
-			if (json) {
-				json_open_object(NULL);
-				json_uint("acl", num);
-				json_open_array("rules");
-			} else {
-				printf("acl %u: %u rules\n", num, at[PSW_ACL_A_COUNT] ?
-				       mnl_attr_get_u32(at[PSW_ACL_A_COUNT]) : 0);
-			}
+			open_json_object(NULL);
+			print_uint(PRINT_ANY, "acl", "acl %" PRIu64, num);
+			print_uint(PRINT_TEXT, NULL, ": %" PRIu64 " rules\n",
+				   attr_u32(at[PSW_ACL_A_COUNT], 0));
+			open_json_array("rules");
 			open = true;
 			prev = num;
 		}
@@ -435,110 +337,101 @@ int show_acl(const char *name)
 			if (mnl_attr_get_type(a) == PSW_A_RULE)
 				print_rule(a, i++);
 	}
-	if (open && json) {
-		json_close_array();
-		json_close_object();
+	if (open) {
+		close_json_array();
+		close_json_object();
 	}
-	if (json) {
-		json_close_array();
-		json_open_array("bindings");
-	}
+	close_json_array();
+	open_json_array("bindings");
 	for (m = 0; m < ports.n; m++) {
 		psw_attrs(ports.v[m], tb, PSW_A_MAX);
-		print_binding(&sw, tb[PSW_A_PORT], PSW_PORT_A_ACL_IN, &any);
-		print_binding(&sw, tb[PSW_A_PORT], PSW_PORT_A_ACL_OUT, &any);
+		print_binding(&r.sw, tb[PSW_A_PORT], PSW_PORT_A_ACL_IN, &any);
+		print_binding(&r.sw, tb[PSW_A_PORT], PSW_PORT_A_ACL_OUT, &any);
 	}
-	if (json) {
-		json_close_array();
-		json_close_object();
-		json_end();
-	}
+	close_json_array();
+	close_json_object();
+	print_end();
 	ret = 0;
 out:
 	psw_msgs_free(&acls);
 	psw_msgs_free(&ports);
-	psw_nl_close(nl);
+	req_end(&r);
 	return ret;
 }
 
-int cmd_acl(int argc, char **argv)
+/* NUM, then for set the rules. */
+static int acl_change(const char *name, int argc, char **argv, int set)
 {
-	const char *verb, *name, *arg;
-	struct nlmsghdr *nlh;
+	const char *arg;
 	struct nlattr *nest;
-	struct psw_nl *nl;
-	unsigned int ifindex;
 	uint32_t num;
-	struct sw sw;
-	int ret = -1;
+	struct req r;
 
-	verb = object_verb("acl", "set del bind", show_acl, &argc, &argv, &name, &ret);
-	if (!verb)
-		return ret;
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	if (matches(verb, "bind")) {
-		arg = next_arg(&argc, &argv, "dev PORT");
-		if (!arg)
-			goto out;
-		if (!matches(arg, "dev")) {
-			usage_error("acl bind: expected dev PORT, not \"%s\"", arg);
-			goto out;
-		}
-		arg = next_arg(&argc, &argv, "port");
-		if (!arg)
-			goto out;
-		ifindex = sw_port_ifindex(&sw, arg);
-		if (!ifindex)
-			goto out;
-		arg = next_arg(&argc, &argv, "direction (in or out)");
-		if (!arg)
-			goto out;
-		if (!matches(arg, "in") && !matches(arg, "out")) {
-			usage_error("acl bind: direction is in or out, not \"%s\"", arg);
-			goto out;
-		}
-		nlh = sw_req(nl, &sw, PSW_CMD_ACL_BIND, 0);
-		nest = mnl_attr_nest_start(nlh, PSW_A_PORT);
-		mnl_attr_put_u32(nlh, PSW_PORT_A_IFINDEX, ifindex);
-		if (argc > 1) {
-			usage_error("acl bind: unexpected \"%s\"", argv[1]);
-			goto out;
-		}
-		if (put_acl_list(nlh, matches(arg, "in") ? PSW_PORT_A_ACL_IN : PSW_PORT_A_ACL_OUT,
-				 argc ? argv[0] : ""))
-			goto out;
-		mnl_attr_nest_end(nlh, nest);
-		ret = psw_nl_ack(nl);
-		goto out;
-	}
 	arg = next_arg(&argc, &argv, "ACL number");
 	if (!arg)
-		goto out;
-	if (!parse_u32(arg, UINT32_MAX, &num)) {
-		usage_error("bad ACL number \"%s\"", arg);
-		goto out;
-	}
-	nlh = sw_req(nl, &sw, matches(verb, "set") ? PSW_CMD_ACL_SET : PSW_CMD_ACL_DEL, 0);
-	nest = mnl_attr_nest_start(nlh, PSW_A_ACL);
-	mnl_attr_put_u32(nlh, PSW_ACL_A_NUM, num);
-	mnl_attr_nest_end(nlh, nest);
-	if (matches(verb, "set")) {
-		if (argc == 0) {
-			usage_error("acl set: at least one rule needed");
-			goto out;
-		}
-		if (acl_set(nlh, argc, argv))
-			goto out;
-	} else if (argc) {
-		usage_error("acl del: unexpected \"%s\"", argv[0]);
-		goto out;
-	}
-	ret = psw_nl_ack(nl);
-out:
-	psw_nl_close(nl);
-	return ret;
+		return -1;
+	if (!parse_u32(arg, UINT32_MAX, &num))
+		return usage_error("bad ACL number \"%s\"", arg);
+	if (set && argc == 0)
+		return usage_error("acl set: at least one rule needed");
+	if (!set && no_more_args(argc, argv, "acl del"))
+		return -1;
+	if (req_start(&r, name, set ? PSW_CMD_ACL_SET : PSW_CMD_ACL_DEL, 0))
+		goto err;
+	nest = mnl_attr_nest_start(r.nlh, PSW_A_ACL);
+	mnl_attr_put_u32(r.nlh, PSW_ACL_A_NUM, num);
+	mnl_attr_nest_end(r.nlh, nest);
+	if (set && acl_set(r.nlh, argc, argv))
+		goto err;
+	return req_do(&r);
+err:
+	return req_fail(&r);
 }
+
+/* dev PORT {in|out} [NUM[,NUM...]]: none unbinds. */
+static int acl_bind(const char *name, int argc, char **argv, int variant)
+{
+	const char *arg, *dev, *dir;
+	unsigned int ifindex;
+	struct nlattr *nest;
+	struct req r;
+
+	arg = next_arg(&argc, &argv, "dev PORT");
+	if (!arg)
+		return -1;
+	if (!matches(arg, "dev"))
+		return usage_error("acl bind: expected dev PORT, not \"%s\"", arg);
+	dev = next_arg(&argc, &argv, "port");
+	dir = dev ? next_arg(&argc, &argv, "direction (in or out)") : NULL;
+	if (!dir)
+		return -1;
+	if (!is(dir, "in") && !is(dir, "out"))
+		return usage_error("acl bind: direction is in or out, not \"%s\"", dir);
+	if (argc > 1)
+		return usage_error("acl bind: unexpected \"%s\"", argv[1]);
+	if (req_start(&r, name, PSW_CMD_ACL_BIND, 0))
+		goto err;
+	ifindex = sw_port_ifindex(&r.sw, dev);
+	if (!ifindex)
+		goto err;
+	nest = mnl_attr_nest_start(r.nlh, PSW_A_PORT);
+	mnl_attr_put_u32(r.nlh, PSW_PORT_A_IFINDEX, ifindex);
+	if (put_acl_list(r.nlh, is(dir, "in") ? PSW_PORT_A_ACL_IN : PSW_PORT_A_ACL_OUT,
+			 argc ? argv[0] : ""))
+		goto err;
+	mnl_attr_nest_end(r.nlh, nest);
+	return req_do(&r);
+err:
+	return req_fail(&r);
+}
+
+static const struct verb acl_verbs[] = {
+	{ "show", acl_show, "" },
+	{ "set", acl_change, " NUM RULE[, RULE...]\n"
+			      "      RULE := {permit|deny|reflect} [proto tcp|udp|icmp|NUM] [src PREFIX] [dst PREFIX]\n"
+			      "              [sport P[-P]] [dport P[-P]] [type T[-T]] [code C[-C]] [tcp-flags VALUE/MASK]", 1 },
+	{ "del", acl_change, " NUM", 0 },
+	{ "bind", acl_bind, " dev PORT {in|out} [NUM[,NUM...]]" },
+};
+
+const struct object acl_object = OBJECT("acl", acl_verbs);

@@ -1,41 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * pswctl nat44 show SWITCH
+ * pswctl nat44 service show SWITCH
  * pswctl nat44 service add SWITCH {tcp|udp} VIP:PORT backend ADDR:PORT
  *                              [weight W] [backend ...] [affinity SECONDS]
  * pswctl nat44 service del SWITCH {tcp|udp} VIP:PORT
- * pswctl nat44 service show SWITCH   (= pswctl show SWITCH nat44)
+ * pswctl nat44 snat show SWITCH
  * pswctl nat44 snat {add|del} SWITCH dev PORT ADDR[-ADDR]
- * pswctl nat44 loopback SWITCH ADDR
+ * and pswctl 0.1's "nat44 loopback SWITCH ADDR" (switch set SWITCH nat44
+ * loopback ADDR).
  */
-#include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "pswctl.h"
 #include "util.h"
 
 #include "uapi/linux/podswitch.h"
 
+#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* ADDR:PORT, the port 1..65535. */
-static bool parse_addr_port(const char *s, uint32_t *addr, uint16_t *port)
-{
-	char buf[32], *colon;
-	uint32_t v;
-
-	if (strlen(s) >= sizeof(buf))
-		return false;
-	strcpy(buf, s);
-	colon = strrchr(buf, ':');
-	if (!colon)
-		return false;
-	*colon = '\0';
-	if (!parse_ip4(buf, addr) || !parse_u32(colon + 1, 65535, &v) || !v)
-		return false;
-	*port = v;
-	return true;
-}
 
 /* {tcp|udp} VIP:PORT into a PSW_A_SERVICE nest left open. */
 static struct nlattr *put_service_key(struct nlmsghdr *nlh, int *argc, char ***argv)
@@ -49,7 +33,7 @@ static struct nlattr *put_service_key(struct nlmsghdr *nlh, int *argc, char ***a
 	vip = proto ? next_arg(argc, argv, "VIP:PORT") : NULL;
 	if (!vip)
 		return NULL;
-	if (!matches(proto, "tcp") && !matches(proto, "udp")) {
+	if (!is(proto, "tcp") && !is(proto, "udp")) {
 		usage_error("nat44 service: protocol is tcp or udp, not \"%s\"", proto);
 		return NULL;
 	}
@@ -58,7 +42,7 @@ static struct nlattr *put_service_key(struct nlmsghdr *nlh, int *argc, char ***a
 		return NULL;
 	}
 	nest = mnl_attr_nest_start(nlh, PSW_A_SERVICE);
-	mnl_attr_put_u8(nlh, PSW_SVC_A_PROTO, matches(proto, "tcp") ? 6 : 17);
+	mnl_attr_put_u8(nlh, PSW_SVC_A_PROTO, is(proto, "tcp") ? 6 : 17);
 	mnl_attr_put_u32(nlh, PSW_SVC_A_VIP, addr);
 	mnl_attr_put_u16(nlh, PSW_SVC_A_PORT, port);
 	return nest;
@@ -116,329 +100,270 @@ static int put_backends(struct nlmsghdr *nlh, int argc, char **argv)
 	return 0;
 }
 
-static int service_cmd(int argc, char **argv)
+static int service_change(const char *name, int argc, char **argv, int add)
 {
-	const char *verb, *name;
-	struct nlmsghdr *nlh;
 	struct nlattr *nest;
-	struct psw_nl *nl;
-	struct sw sw;
-	int ret;
+	struct req r;
 
-	verb = object_verb("nat44 service", "add del", show_nat44, &argc, &argv, &name, &ret);
-	if (!verb)
-		return ret;
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	ret = -1;
-	nlh = sw_req(nl, &sw, matches(verb, "add") ? PSW_CMD_SERVICE_NEW : PSW_CMD_SERVICE_DEL, 0);
-	nest = put_service_key(nlh, &argc, &argv);
+	if (req_start(&r, name, add ? PSW_CMD_SERVICE_NEW : PSW_CMD_SERVICE_DEL, 0))
+		goto err;
+	nest = put_service_key(r.nlh, &argc, &argv);
 	if (!nest)
-		goto out;
-	if (matches(verb, "add")) {
-		if (put_backends(nlh, argc, argv))
-			goto out;
-	} else if (argc) {
-		usage_error("nat44 service del: unexpected \"%s\"", argv[0]);
-		goto out;
-	}
-	mnl_attr_nest_end(nlh, nest);
-	ret = psw_nl_ack(nl);
-out:
-	psw_nl_close(nl);
-	return ret;
+		goto err;
+	if (add ? put_backends(r.nlh, argc, argv) : no_more_args(argc, argv, "nat44 service del"))
+		goto err;
+	mnl_attr_nest_end(r.nlh, nest);
+	return req_do(&r);
+err:
+	return req_fail(&r);
 }
 
-static int loopback_cmd(int argc, char **argv)
+static int snat_change(const char *name, int argc, char **argv, int add)
 {
-	const char *name, *addr;
-	struct nlmsghdr *nlh;
-	struct psw_nl *nl;
-	struct sw sw;
-	uint32_t a;
-	int ret;
-
-	name = next_arg(&argc, &argv, "switch name");
-	addr = name ? next_arg(&argc, &argv, "loopback address") : NULL;
-	if (!addr)
-		return -1;
-	if (argc)
-		return usage_error("nat44 loopback: unexpected \"%s\"", argv[0]);
-	if (!parse_ip4(addr, &a))
-		return usage_error("nat44 loopback: \"%s\" is not an IPv4 address", addr);
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	nlh = sw_req(nl, &sw, PSW_CMD_SWITCH_SET, 0);
-	mnl_attr_put_u32(nlh, PSW_A_NAT44_LOOPBACK, a);
-	ret = psw_nl_ack(nl);
-	psw_nl_close(nl);
-	return ret;
-}
-
-/* ADDR or ADDR-ADDR */
-static bool parse_range(const char *s, uint32_t *first, uint32_t *last)
-{
-	char buf[40], *dash;
-
-	if (strlen(s) >= sizeof(buf))
-		return false;
-	strcpy(buf, s);
-	dash = strchr(buf, '-');
-	if (dash)
-		*dash = '\0';
-	if (!parse_ip4(buf, first))
-		return false;
-	*last = *first;
-	return !dash || parse_ip4(dash + 1, last);
-}
-
-static int snat_cmd(int argc, char **argv)
-{
-	const char *verb, *name, *dev = NULL, *range = NULL;
+	const char *verb = add ? "nat44 snat add" : "nat44 snat del", *dev, *range = NULL;
 	uint32_t first, last;
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	unsigned int ifindex;
-	struct psw_nl *nl;
-	struct sw sw;
-	int ret;
+	struct nlattr *nest;
+	struct req r;
 
-	verb = next_arg(&argc, &argv, "nat44 snat verb (add, del)");
-	name = verb ? next_arg(&argc, &argv, "switch name") : NULL;
-	if (!name)
-		return -1;
-	if (!matches(verb, "add") && !matches(verb, "del"))
-		return usage_error("nat44 snat: unknown verb \"%s\" (add, del)", verb);
-	if (!next_arg(&argc, &argv, "dev") || !matches(argv[-1], "dev"))
-		return usage_error("nat44 snat %s: dev PORT expected", verb);
+	if (!argc || !matches(argv[0], "dev"))
+		return usage_error("%s: dev PORT expected", verb);
+	argc--;
+	argv++;
 	dev = next_arg(&argc, &argv, "port");
 	if (!dev)
 		return -1;
-	if (matches(verb, "add")) {
+	if (add) {
 		range = next_arg(&argc, &argv, "pool ADDR[-ADDR]");
 		if (!range)
 			return -1;
-		if (!parse_range(range, &first, &last))
-			return usage_error("nat44 snat add: \"%s\" is not ADDR[-ADDR]", range);
+		if (!parse_ip4_range(range, &first, &last))
+			return usage_error("%s: \"%s\" is not ADDR[-ADDR]", verb, range);
 	}
-	if (argc)
-		return usage_error("nat44 snat %s: unexpected \"%s\"", verb, argv[0]);
-	if (sw_open(&sw, name))
+	if (no_more_args(argc, argv, verb))
 		return -1;
-	ifindex = sw_port_ifindex(&sw, dev);
+	if (req_start(&r, name, add ? PSW_CMD_SNAT_NEW : PSW_CMD_SNAT_DEL, 0))
+		goto err;
+	ifindex = sw_port_ifindex(&r.sw, dev);
 	if (!ifindex)
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	nlh = sw_req(nl, &sw, range ? PSW_CMD_SNAT_NEW : PSW_CMD_SNAT_DEL, 0);
-	nest = mnl_attr_nest_start(nlh, PSW_A_SNAT);
-	mnl_attr_put_u32(nlh, PSW_SNAT_A_PORT, ifindex);
-	if (range) {
-		mnl_attr_put_u32(nlh, PSW_SNAT_A_FIRST, first);
-		mnl_attr_put_u32(nlh, PSW_SNAT_A_LAST, last);
+		goto err;
+	nest = mnl_attr_nest_start(r.nlh, PSW_A_SNAT);
+	mnl_attr_put_u32(r.nlh, PSW_SNAT_A_PORT, ifindex);
+	if (add) {
+		mnl_attr_put_u32(r.nlh, PSW_SNAT_A_FIRST, first);
+		mnl_attr_put_u32(r.nlh, PSW_SNAT_A_LAST, last);
 	}
-	mnl_attr_nest_end(nlh, nest);
-	ret = psw_nl_ack(nl);
-	psw_nl_close(nl);
-	return ret;
+	mnl_attr_nest_end(r.nlh, nest);
+	return req_do(&r);
+err:
+	return req_fail(&r);
 }
 
-int cmd_nat44(int argc, char **argv)
+static int loopback(const char *name, int argc, char **argv, int variant)
 {
-	const char *what = next_arg(&argc, &argv, "nat44 object (service, snat, loopback)");
+	char *args[3] = { "nat44", "loopback", NULL };
 
-	if (!what)
+	args[2] = (char *)next_arg(&argc, &argv, "loopback address");
+	if (!args[2] || no_more_args(argc, argv, "nat44 loopback"))
 		return -1;
-	if (matches(what, "service"))
-		return service_cmd(argc, argv);
-	if (matches(what, "snat"))
-		return snat_cmd(argc, argv);
-	if (matches(what, "loopback"))
-		return loopback_cmd(argc, argv);
-	return usage_error("nat44: unknown object \"%s\" (service, snat, loopback)", what);
+	return switch_set(name, 3, args, 0);
 }
 
 /* ---- show ---- */
 
-static uint32_t loopback_of(const char *name, bool *ok)
+static void print_pool(const struct sw *sw, const struct nlmsghdr *nlh,
+		       unsigned int i, void *arg)
 {
-	const struct nlattr *tb[PSW_A_MAX + 1];
-	struct psw_msgs msgs = {};
-	struct nlmsghdr *nlh;
-	struct psw_nl *nl;
-	uint32_t a = 0;
+	const struct nlattr *tb[PSW_A_MAX + 1], *st[PSW_SNAT_A_MAX + 1];
 
-	*ok = false;
-	nl = psw_nl_open();
-	if (!nl)
-		return 0;
-	nlh = psw_nl_req(nl, PSW_CMD_SWITCH_GET, 0);
-	mnl_attr_put_strz(nlh, PSW_A_IFNAME, name);
-	if (!psw_nl_collect(nl, &msgs) && msgs.n == 1) {
-		psw_attrs(msgs.v[0], tb, PSW_A_MAX);
-		if (tb[PSW_A_NAT44_LOOPBACK])
-			a = mnl_attr_get_u32(tb[PSW_A_NAT44_LOOPBACK]);
-		*ok = true;
-	}
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
-	return a;
+	(void)i;
+	(void)arg;
+	psw_attrs(nlh, tb, PSW_A_MAX);
+	psw_attrs_nested(tb[PSW_A_SNAT], st, PSW_SNAT_A_MAX);
+	if (!st[PSW_SNAT_A_PORT] || !st[PSW_SNAT_A_FIRST] || !st[PSW_SNAT_A_LAST])
+		return;
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "dev", "snat dev %s",
+		     sw_port_name(sw, mnl_attr_get_u32(st[PSW_SNAT_A_PORT])));
+	print_string(PRINT_ANY, "first", " %s", fmt_ip4(mnl_attr_get_u32(st[PSW_SNAT_A_FIRST])));
+	print_string(PRINT_ANY, "last", "-%s\n", fmt_ip4(mnl_attr_get_u32(st[PSW_SNAT_A_LAST])));
+	close_json_object();
 }
 
-static void print_backends(const struct nlattr *svc)
+/*
+ * A service whose backends did not fit in one message comes in several
+ * in a row, each with its key: @prev holds the key printed last.
+ */
+static void print_service(const struct sw *sw, const struct nlmsghdr *nlh,
+			  unsigned int i, void *arg)
 {
+	const struct nlattr *tb[PSW_A_MAX + 1], *st[PSW_SVC_A_MAX + 1];
 	const struct nlattr *bt[PSW_BACKEND_A_MAX + 1], *a;
-	char buf[24];
+	char *prev = arg, key[40], vip[24];
 
-	mnl_attr_for_each_nested(a, svc) {
+	(void)sw;
+	psw_attrs(nlh, tb, PSW_A_MAX);
+	psw_attrs_nested(tb[PSW_A_SERVICE], st, PSW_SVC_A_MAX);
+	if (!st[PSW_SVC_A_PROTO] || !st[PSW_SVC_A_VIP] || !st[PSW_SVC_A_PORT])
+		return;
+	snprintf(vip, sizeof(vip), "%s:%u", fmt_ip4(mnl_attr_get_u32(st[PSW_SVC_A_VIP])),
+		 mnl_attr_get_u16(st[PSW_SVC_A_PORT]));
+	snprintf(key, sizeof(key), "%s %s", proto_name(mnl_attr_get_u8(st[PSW_SVC_A_PROTO])), vip);
+	if (i == 0 || strcmp(key, prev)) {
+		if (i) {
+			close_json_array();
+			close_json_object();
+		}
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "proto", "service %s",
+			     proto_name(mnl_attr_get_u8(st[PSW_SVC_A_PROTO])));
+		print_string(PRINT_ANY, "vip", " %s", vip);
+		print_uint(PRINT_ANY, "affinity", " affinity %" PRIu64 "\n",
+			   attr_u32(st[PSW_SVC_A_AFFINITY], 0));
+		open_json_array("backends");
+		strcpy(prev, key);
+	}
+	mnl_attr_for_each_nested(a, tb[PSW_A_SERVICE]) {
 		if (mnl_attr_get_type(a) != PSW_SVC_A_BACKEND)
 			continue;
 		psw_attrs_nested(a, bt, PSW_BACKEND_A_MAX);
 		if (!bt[PSW_BACKEND_A_ADDR] || !bt[PSW_BACKEND_A_PORT])
 			continue;
-		snprintf(buf, sizeof(buf), "%s:%u", fmt_ip4(mnl_attr_get_u32(bt[PSW_BACKEND_A_ADDR])),
+		snprintf(vip, sizeof(vip), "%s:%u", fmt_ip4(mnl_attr_get_u32(bt[PSW_BACKEND_A_ADDR])),
 			 mnl_attr_get_u16(bt[PSW_BACKEND_A_PORT]));
-		if (json) {
-			json_open_object(NULL);
-			json_string("backend", buf);
-			json_uint("weight", bt[PSW_BACKEND_A_WEIGHT] ?
-					    mnl_attr_get_u32(bt[PSW_BACKEND_A_WEIGHT]) : 1);
-			json_close_object();
-		} else {
-			printf("    backend %s weight %u\n", buf, bt[PSW_BACKEND_A_WEIGHT] ?
-			       mnl_attr_get_u32(bt[PSW_BACKEND_A_WEIGHT]) : 1);
-		}
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "backend", "    backend %s", vip);
+		print_uint(PRINT_ANY, "weight", " weight %" PRIu64 "\n",
+			   attr_u32(bt[PSW_BACKEND_A_WEIGHT], 1));
+		close_json_object();
 	}
-}
-
-/* The SNAT pools, "snat dev PORT FIRST-LAST" each; -1 if the dump failed. */
-static int show_pools(const struct sw *sw)
-{
-	const struct nlattr *tb[PSW_A_MAX + 1], *st[PSW_SNAT_A_MAX + 1];
-	struct psw_msgs msgs = {};
-	struct psw_nl *nl;
-	char first[16];
-	int ret = -1;
-	size_t i;
-
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	sw_req(nl, sw, PSW_CMD_SNAT_GET, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &msgs))
-		goto out;
-	if (json)
-		json_open_array("snat");
-	for (i = 0; i < msgs.n; i++) {
-		psw_attrs(msgs.v[i], tb, PSW_A_MAX);
-		psw_attrs_nested(tb[PSW_A_SNAT], st, PSW_SNAT_A_MAX);
-		if (!st[PSW_SNAT_A_PORT] || !st[PSW_SNAT_A_FIRST] || !st[PSW_SNAT_A_LAST])
-			continue;
-		snprintf(first, sizeof(first), "%s", fmt_ip4(mnl_attr_get_u32(st[PSW_SNAT_A_FIRST])));
-		if (json) {
-			json_open_object(NULL);
-			json_string("dev", sw_port_name(sw, mnl_attr_get_u32(st[PSW_SNAT_A_PORT])));
-			json_string("first", first);
-			json_string("last", fmt_ip4(mnl_attr_get_u32(st[PSW_SNAT_A_LAST])));
-			json_close_object();
-		} else {
-			printf("snat dev %s %s-%s\n", sw_port_name(sw, mnl_attr_get_u32(st[PSW_SNAT_A_PORT])),
-			       first, fmt_ip4(mnl_attr_get_u32(st[PSW_SNAT_A_LAST])));
-		}
-	}
-	if (json)
-		json_close_array();
-	ret = 0;
-out:
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
-	return ret;
 }
 
 /*
- * A service whose backends did not fit in one message comes in several
- * in a row, each with its key: print the key once.
+ * Every reply of @cmd, each by @print; under -j an array, named @key in
+ * the object around it (or the output itself when @key is NULL).
  */
-int show_nat44(const char *name)
+static int show_part(struct req *r, const char *key, uint8_t cmd, sw_print_fn print, void *arg)
 {
-	const struct nlattr *tb[PSW_A_MAX + 1], *st[PSW_SVC_A_MAX + 1];
-	char key[40], prev[40] = "";
 	struct psw_msgs msgs = {};
-	uint32_t lo, affinity;
-	struct psw_nl *nl;
-	bool ok, open = false;
-	struct sw sw;
-	int ret = -1;
 	size_t i;
+	int ret = -1;
 
-	if (sw_open(&sw, name))
-		return -1;
-	lo = loopback_of(name, &ok);
-	if (!ok)
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	sw_req(nl, &sw, PSW_CMD_SERVICE_GET, NLM_F_DUMP);
-	if (psw_nl_collect(nl, &msgs))
+	r->nlh = psw_nl_req(r->nl, cmd, NLM_F_DUMP);
+	mnl_attr_put_strz(r->nlh, PSW_A_IFNAME, r->sw.name);
+	if (psw_nl_collect(r->nl, &msgs))
 		goto out;
-	if (json) {
-		json_open_object(NULL);
-		json_string("loopback", lo ? fmt_ip4(lo) : "switch-address");
-	} else {
-		printf("loopback %s\n", lo ? fmt_ip4(lo) : "switch address");
+	open_json_array(key);
+	for (i = 0; i < msgs.n; i++)
+		print(&r->sw, msgs.v[i], i, arg);
+	if (cmd == PSW_CMD_SERVICE_GET && msgs.n) {
+		/* The last service's backends. */
+		close_json_array();
+		close_json_object();
 	}
-	if (show_pools(&sw))
-		goto out;
-	if (json)
-		json_open_array("services");
-	for (i = 0; i < msgs.n; i++) {
-		psw_attrs(msgs.v[i], tb, PSW_A_MAX);
-		psw_attrs_nested(tb[PSW_A_SERVICE], st, PSW_SVC_A_MAX);
-		if (!st[PSW_SVC_A_PROTO] || !st[PSW_SVC_A_VIP] || !st[PSW_SVC_A_PORT])
-			continue;
-		snprintf(key, sizeof(key), "%s %s:%u", proto_name(mnl_attr_get_u8(st[PSW_SVC_A_PROTO])),
-			 fmt_ip4(mnl_attr_get_u32(st[PSW_SVC_A_VIP])),
-			 mnl_attr_get_u16(st[PSW_SVC_A_PORT]));
-		affinity = st[PSW_SVC_A_AFFINITY] ? mnl_attr_get_u32(st[PSW_SVC_A_AFFINITY]) : 0;
-		if (strcmp(key, prev)) {
-			if (json) {
-				if (open) {
-					json_close_array();
-					json_close_object();
-				}
-				json_open_object(NULL);
-				json_string("proto", proto_name(mnl_attr_get_u8(st[PSW_SVC_A_PROTO])));
-				json_string("vip", strchr(key, ' ') + 1);
-				json_uint("affinity", affinity);
-				json_open_array("backends");
-				open = true;
-			} else {
-				printf("service %s affinity %u\n", key, affinity);
-			}
-			strcpy(prev, key);
-		}
-		print_backends(tb[PSW_A_SERVICE]);
-	}
-	if (json) {
-		if (open) {
-			json_close_array();
-			json_close_object();
-		}
-		json_close_array();
-		json_close_object();
-		json_end();
-	}
+	close_json_array();
 	ret = 0;
 out:
 	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
 	return ret;
 }
+
+static void print_loopback(const struct sw *sw, const struct nlmsghdr *nlh,
+			   unsigned int i, void *arg)
+{
+	const struct nlattr *tb[PSW_A_MAX + 1];
+	uint32_t lo;
+
+	(void)sw;
+	(void)i;
+	(void)arg;
+	psw_attrs(nlh, tb, PSW_A_MAX);
+	lo = attr_u32(tb[PSW_A_NAT44_LOOPBACK], 0);
+	print_string(PRINT_JSON, "loopback", NULL, lo ? fmt_ip4(lo) : "switch-address");
+	print_string(PRINT_TEXT, NULL, "loopback %s\n", lo ? fmt_ip4(lo) : "switch address");
+}
+
+/* The NAT loopback address, in the object nat44 show prints. */
+static int show_loopback(struct req *r)
+{
+	struct psw_msgs msgs = {};
+	int ret = -1;
+
+	r->nlh = psw_nl_req(r->nl, PSW_CMD_SWITCH_GET, 0);
+	mnl_attr_put_strz(r->nlh, PSW_A_IFNAME, r->sw.name);
+	if (!psw_nl_collect(r->nl, &msgs) && msgs.n == 1) {
+		print_loopback(&r->sw, msgs.v[0], 0, NULL);
+		ret = 0;
+	}
+	psw_msgs_free(&msgs);
+	return ret;
+}
+
+enum { SHOW_ALL, SHOW_SERVICES, SHOW_SNAT };
+
+static int show(const char *name, int argc, char **argv, int what)
+{
+	char prev[40] = "";
+	struct req r;
+	int ret = -1;
+
+	if (no_more_args(argc, argv, "nat44 show") || req_start(&r, name, PSW_CMD_SWITCH_GET, 0))
+		goto out;
+	if (what == SHOW_ALL) {
+		open_json_object(NULL);
+		if (show_loopback(&r) || show_part(&r, "snat", PSW_CMD_SNAT_GET, print_pool, NULL) ||
+		    show_part(&r, "services", PSW_CMD_SERVICE_GET, print_service, prev))
+			goto out;
+		close_json_object();
+	} else if (what == SHOW_SNAT ?
+		   show_part(&r, NULL, PSW_CMD_SNAT_GET, print_pool, NULL) :
+		   show_part(&r, NULL, PSW_CMD_SERVICE_GET, print_service, prev)) {
+		goto out;
+	}
+	print_end();
+	ret = 0;
+out:
+	req_end(&r);
+	return ret;
+}
+
+static int nat44_show(const char *name, int argc, char **argv, int variant)
+{
+	return show(name, argc, argv, SHOW_ALL);
+}
+
+static int service_show(const char *name, int argc, char **argv, int variant)
+{
+	return show(name, argc, argv, SHOW_SERVICES);
+}
+
+static int snat_show(const char *name, int argc, char **argv, int variant)
+{
+	return show(name, argc, argv, SHOW_SNAT);
+}
+
+static const struct verb service_verbs[] = {
+	{ "show", service_show, "" },
+	{ "add", service_change, " {tcp|udp} VIP:PORT backend ADDR:PORT [weight W] [backend ...]\n"
+			      "          [affinity SECONDS]", 1 },
+	{ "del", service_change, " {tcp|udp} VIP:PORT", 0 },
+};
+
+static const struct object service_object = OBJECT("nat44 service", service_verbs);
+
+static const struct verb snat_verbs[] = {
+	{ "show", snat_show, "" },
+	{ "add", snat_change, " dev PORT ADDR[-ADDR]", 1 },
+	{ "del", snat_change, " dev PORT", 0 },
+};
+
+static const struct object snat_object = OBJECT("nat44 snat", snat_verbs);
+
+static const struct verb nat44_verbs[] = {
+	{ "show", nat44_show, "" },
+	{ "service", .sub = &service_object },
+	{ "snat", .sub = &snat_object },
+	{ "loopback", loopback, " ADDR   (= switch set SWITCH nat44 loopback ADDR)" },
+};
+
+const struct object nat44_object = OBJECT("nat44", nat44_verbs);

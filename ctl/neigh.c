@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * pswctl neigh show SWITCH
  * pswctl neigh add SWITCH ADDR mac MAC dev PORT
  * pswctl neigh del SWITCH ADDR dev PORT
- * pswctl neigh show SWITCH         (= pswctl show SWITCH neigh)
  */
-#include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "pswctl.h"
 #include "util.h"
 
 #include "uapi/linux/podswitch.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 static const char *const states[] = {
@@ -24,9 +25,8 @@ static void print_neigh(const struct sw *sw, const struct nlmsghdr *nlh,
 			unsigned int i, void *arg)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1], *nt[PSW_NEIGH_A_MAX + 1];
-	const char *state = "?", *port = "?", *mac = NULL;
-	uint32_t age = 0;
-	uint8_t s;
+	uint32_t age;
+	char buf[32];
 
 	(void)i;
 	(void)arg;
@@ -34,95 +34,85 @@ static void print_neigh(const struct sw *sw, const struct nlmsghdr *nlh,
 	psw_attrs_nested(tb[PSW_A_NEIGH], nt, PSW_NEIGH_A_MAX);
 	if (!nt[PSW_NEIGH_A_ADDR])
 		return;
-	if (nt[PSW_NEIGH_A_STATE]) {
-		s = mnl_attr_get_u8(nt[PSW_NEIGH_A_STATE]);
-		if (s <= PSW_NEIGH_INCOMPLETE)
-			state = states[s];
-	}
-	if (nt[PSW_NEIGH_A_PORT])
-		port = sw_port_name(sw, mnl_attr_get_u32(nt[PSW_NEIGH_A_PORT]));
+	age = attr_u32(nt[PSW_NEIGH_A_AGE_MS], 0);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "dst", "%s", fmt_ip4(mnl_attr_get_u32(nt[PSW_NEIGH_A_ADDR])));
+	print_string(PRINT_ANY, "dev", " dev %s", nt[PSW_NEIGH_A_PORT] ?
+		     sw_port_name(sw, mnl_attr_get_u32(nt[PSW_NEIGH_A_PORT])) : "?");
 	if (nt[PSW_NEIGH_A_MAC])
-		mac = fmt_mac(mnl_attr_get_payload(nt[PSW_NEIGH_A_MAC]));
-	if (nt[PSW_NEIGH_A_AGE_MS])
-		age = mnl_attr_get_u32(nt[PSW_NEIGH_A_AGE_MS]);
-	if (json) {
-		json_open_object(NULL);
-		json_string("dst", fmt_ip4(mnl_attr_get_u32(nt[PSW_NEIGH_A_ADDR])));
-		json_string("dev", port);
-		if (mac)
-			json_string("lladdr", mac);
-		json_string("state", state);
-		json_uint("age_ms", age);
-		json_close_object();
-		return;
-	}
-	printf("%s dev %s", fmt_ip4(mnl_attr_get_u32(nt[PSW_NEIGH_A_ADDR])), port);
-	if (mac)
-		printf(" lladdr %s", mac);
-	printf(" %s age %u.%03us\n", state, age / 1000, age % 1000);
+		print_string(PRINT_ANY, "lladdr", " lladdr %s",
+			     fmt_mac(mnl_attr_get_payload(nt[PSW_NEIGH_A_MAC])));
+	print_string(PRINT_ANY, "state", " %s",
+		     name_of(states, 4, attr_u8(nt[PSW_NEIGH_A_STATE], 0xff)));
+	print_uint(PRINT_JSON, "age_ms", NULL, age);
+	snprintf(buf, sizeof(buf), "%u.%03u", age / 1000, age % 1000);
+	print_string(PRINT_TEXT, NULL, " age %ss\n", buf);
+	close_json_object();
 }
 
-int show_neigh(const char *name)
+static int neigh_show(const char *name, int argc, char **argv, int variant)
 {
-	return sw_dump(name, PSW_CMD_NEIGH_GET, NULL, print_neigh, NULL) < 0 ? -1 : 0;
+	if (no_more_args(argc, argv, "neigh show"))
+		return -1;
+	return sw_dump(name, PSW_CMD_NEIGH_GET, NULL, NULL, print_neigh, NULL) < 0 ? -1 : 0;
 }
 
-int cmd_neigh(int argc, char **argv)
+static int neigh_change(const char *name, int argc, char **argv, int add)
 {
-	const char *verb, *name, *addr_s, *arg, *val;
+	const char *verb = add ? "neigh add" : "neigh del", *addr_s, *arg, *val;
 	unsigned int ifindex = 0;
-	bool add, have_mac = false;
-	struct nlmsghdr *nlh;
+	bool have_mac = false;
 	struct nlattr *nest;
-	struct psw_nl *nl;
 	uint8_t mac[6];
 	uint32_t addr;
-	struct sw sw;
-	int ret = -1;
+	struct req r;
 
-	verb = object_verb("neigh", "add del", show_neigh, &argc, &argv, &name, &ret);
-	if (!verb)
-		return ret;
-	add = matches(verb, "add");
 	addr_s = next_arg(&argc, &argv, "address");
 	if (!addr_s)
 		return -1;
 	if (!parse_ip4(addr_s, &addr))
 		return usage_error("bad IPv4 address \"%s\"", addr_s);
-	if (sw_open(&sw, name))
-		return -1;
+	if (req_start(&r, name, add ? PSW_CMD_NEIGH_NEW : PSW_CMD_NEIGH_DEL, 0))
+		goto err;
 	while (argc > 0) {
 		arg = next_arg(&argc, &argv, "argument");
 		val = next_arg(&argc, &argv, arg);
 		if (!val)
-			return -1;
+			goto err;
 		if (matches(arg, "dev")) {
-			ifindex = sw_port_ifindex(&sw, val);
+			ifindex = sw_port_ifindex(&r.sw, val);
 			if (!ifindex)
-				return -1;
+				goto err;
 		} else if (add && matches(arg, "mac")) {
-			if (!parse_mac(val, mac))
-				return usage_error("bad MAC \"%s\"", val);
+			if (!parse_mac(val, mac)) {
+				usage_error("bad MAC \"%s\"", val);
+				goto err;
+			}
 			have_mac = true;
 		} else {
-			return usage_error("neigh %s: unknown argument \"%s\"", verb, arg);
+			usage_error("%s: unknown argument \"%s\"", verb, arg);
+			goto err;
 		}
 	}
-	if (!ifindex)
-		return usage_error("neigh %s: dev PORT missing", verb);
-	if (add && !have_mac)
-		return usage_error("neigh add: mac MAC missing");
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	nlh = sw_req(nl, &sw, add ? PSW_CMD_NEIGH_NEW : PSW_CMD_NEIGH_DEL, 0);
-	nest = mnl_attr_nest_start(nlh, PSW_A_NEIGH);
-	mnl_attr_put_u32(nlh, PSW_NEIGH_A_ADDR, addr);
-	mnl_attr_put_u32(nlh, PSW_NEIGH_A_PORT, ifindex);
+	if (!ifindex || (add && !have_mac)) {
+		usage_error("%s: %s missing", verb, ifindex ? "mac MAC" : "dev PORT");
+		goto err;
+	}
+	nest = mnl_attr_nest_start(r.nlh, PSW_A_NEIGH);
+	mnl_attr_put_u32(r.nlh, PSW_NEIGH_A_ADDR, addr);
+	mnl_attr_put_u32(r.nlh, PSW_NEIGH_A_PORT, ifindex);
 	if (add)
-		mnl_attr_put(nlh, PSW_NEIGH_A_MAC, 6, mac);
-	mnl_attr_nest_end(nlh, nest);
-	ret = psw_nl_ack(nl);
-	psw_nl_close(nl);
-	return ret;
+		mnl_attr_put(r.nlh, PSW_NEIGH_A_MAC, 6, mac);
+	mnl_attr_nest_end(r.nlh, nest);
+	return req_do(&r);
+err:
+	return req_fail(&r);
 }
+
+static const struct verb neigh_verbs[] = {
+	{ "show", neigh_show, "" },
+	{ "add", neigh_change, " ADDR mac MAC dev PORT", 1 },
+	{ "del", neigh_change, " ADDR dev PORT", 0 },
+};
+
+const struct object neigh_object = OBJECT("neigh", neigh_verbs);

@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * pswctl port show SWITCH
  * pswctl port add SWITCH dev IFNAME [ip ADDR[,ADDR...]] [mac MAC] [uplink]
  * pswctl port del SWITCH dev IFNAME
- * pswctl port show SWITCH          (= pswctl show SWITCH ports)
- * pswctl show SWITCH stats
  */
-#include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "pswctl.h"
 #include "util.h"
 
 #include "uapi/linux/podswitch.h"
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 static const char *const port_types[] = {
@@ -22,94 +20,65 @@ static const char *const port_types[] = {
 	[PSW_PORT_UPLINK] = "uplink",
 };
 
-static uint64_t stat(const struct nlattr **st, int a)
+/* A port's counters (PSW_PORT_A_STATS), on the line begun. */
+void print_port_stats(const struct nlattr *nest)
 {
-	return st[a] ? mnl_attr_get_u64(st[a]) : 0;
+	const struct nlattr *st[PSW_STATS_A_MAX + 1];
+
+	psw_attrs_nested(nest, st, PSW_STATS_A_MAX);
+	print_uint(PRINT_ANY, "rx_packets", " rx %" PRIu64 " packets",
+		   attr_u64(st[PSW_STATS_A_RX_PACKETS], 0));
+	print_uint(PRINT_ANY, "rx_bytes", " %" PRIu64 " bytes", attr_u64(st[PSW_STATS_A_RX_BYTES], 0));
+	print_uint(PRINT_ANY, "tx_packets", " tx %" PRIu64 " packets",
+		   attr_u64(st[PSW_STATS_A_TX_PACKETS], 0));
+	print_uint(PRINT_ANY, "tx_bytes", " %" PRIu64 " bytes", attr_u64(st[PSW_STATS_A_TX_BYTES], 0));
+	print_uint(PRINT_ANY, "drops", " drops %" PRIu64 "\n", attr_u64(st[PSW_STATS_A_DROPS], 0));
 }
 
-static void print_port(const struct sw *sw, const struct nlmsghdr *nlh,
-		       unsigned int i, void *arg)
+/* One port: "sw_if N NAME", then (unless @stats_only) what it is. */
+void print_port(const struct sw *sw, const struct nlmsghdr *nlh, unsigned int i, void *arg)
 {
-	bool stats_only = *(bool *)arg;
-	const struct nlattr *tb[PSW_A_MAX + 1], *pt[PSW_PORT_A_MAX + 1];
-	const struct nlattr *st[PSW_STATS_A_MAX + 1], *a;
-	const char *name = "?", *type = "?";
-	char addrs[16 * 8 + 1] = "";
-	uint8_t t;
+	const struct nlattr *tb[PSW_A_MAX + 1], *pt[PSW_PORT_A_MAX + 1], *a;
+	bool stats_only = arg && *(bool *)arg;
+	bool first = true;
 
 	(void)sw;
 	(void)i;
 	psw_attrs(nlh, tb, PSW_A_MAX);
 	psw_attrs_nested(tb[PSW_A_PORT], pt, PSW_PORT_A_MAX);
-	psw_attrs_nested(pt[PSW_PORT_A_STATS], st, PSW_STATS_A_MAX);
-	if (pt[PSW_PORT_A_IFNAME])
-		name = mnl_attr_get_str(pt[PSW_PORT_A_IFNAME]);
-	if (pt[PSW_PORT_A_TYPE]) {
-		t = mnl_attr_get_u8(pt[PSW_PORT_A_TYPE]);
-		if (t <= PSW_PORT_TYPE_MAX)
-			type = port_types[t];
-	}
-
-	if (json) {
-		json_open_object(NULL);
-		json_string("name", name);
-		json_uint("sw_if", pt[PSW_PORT_A_INDEX] ? mnl_attr_get_u32(pt[PSW_PORT_A_INDEX]) : 0);
-		if (!stats_only) {
-			json_uint("ifindex", pt[PSW_PORT_A_IFINDEX] ?
-				  mnl_attr_get_u32(pt[PSW_PORT_A_IFINDEX]) : 0);
-			json_string("type", type);
-			if (pt[PSW_PORT_A_MAC])
-				json_string("mac", fmt_mac(mnl_attr_get_payload(pt[PSW_PORT_A_MAC])));
-			json_open_array("addresses");
-			if (pt[PSW_PORT_A_ADDRS])
-				mnl_attr_for_each_nested(a, pt[PSW_PORT_A_ADDRS])
-					json_string(NULL, fmt_ip4(mnl_attr_get_u32(a)));
-			json_close_array();
-		}
-		json_uint("rx_packets", stat(st, PSW_STATS_A_RX_PACKETS));
-		json_uint("rx_bytes", stat(st, PSW_STATS_A_RX_BYTES));
-		json_uint("tx_packets", stat(st, PSW_STATS_A_TX_PACKETS));
-		json_uint("tx_bytes", stat(st, PSW_STATS_A_TX_BYTES));
-		json_uint("drops", stat(st, PSW_STATS_A_DROPS));
-		json_close_object();
-		return;
-	}
-	if (pt[PSW_PORT_A_ADDRS])
-		mnl_attr_for_each_nested(a, pt[PSW_PORT_A_ADDRS]) {
-			if (*addrs)
-				strcat(addrs, ",");
-			strcat(addrs, fmt_ip4(mnl_attr_get_u32(a)));
-		}
-	printf("sw_if %u %s", pt[PSW_PORT_A_INDEX] ? mnl_attr_get_u32(pt[PSW_PORT_A_INDEX]) : 0,
-	       name);
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", NULL, pt[PSW_PORT_A_IFNAME] ?
+		     mnl_attr_get_str(pt[PSW_PORT_A_IFNAME]) : "?");
+	print_uint(PRINT_ANY, "sw_if", "sw_if %" PRIu64, attr_u32(pt[PSW_PORT_A_INDEX], 0));
+	print_string(PRINT_TEXT, NULL, " %s", pt[PSW_PORT_A_IFNAME] ?
+		     mnl_attr_get_str(pt[PSW_PORT_A_IFNAME]) : "?");
 	if (!stats_only) {
-		printf(" %s", type);
+		print_uint(PRINT_JSON, "ifindex", NULL, attr_u32(pt[PSW_PORT_A_IFINDEX], 0));
+		print_string(PRINT_ANY, "type", " %s",
+			     name_of(port_types, 3, attr_u8(pt[PSW_PORT_A_TYPE], 0xff)));
 		if (pt[PSW_PORT_A_MAC])
-			printf(" mac %s", fmt_mac(mnl_attr_get_payload(pt[PSW_PORT_A_MAC])));
-		if (*addrs)
-			printf(" ip %s", addrs);
-		printf("\n   ");
+			print_string(PRINT_ANY, "mac", " mac %s",
+				     fmt_mac(mnl_attr_get_payload(pt[PSW_PORT_A_MAC])));
+		open_json_array("addresses");
+		if (pt[PSW_PORT_A_ADDRS]) {
+			mnl_attr_for_each_nested(a, pt[PSW_PORT_A_ADDRS]) {
+				print_string(PRINT_ANY, NULL, first ? " ip %s" : ",%s",
+					     fmt_ip4(mnl_attr_get_u32(a)));
+				first = false;
+			}
+		}
+		close_json_array();
+		print_text("\n   ");
 	}
-	printf(" rx %" PRIu64 " packets %" PRIu64 " bytes tx %" PRIu64 " packets %"
-	       PRIu64 " bytes drops %" PRIu64 "\n",
-	       stat(st, PSW_STATS_A_RX_PACKETS), stat(st, PSW_STATS_A_RX_BYTES),
-	       stat(st, PSW_STATS_A_TX_PACKETS), stat(st, PSW_STATS_A_TX_BYTES),
-	       stat(st, PSW_STATS_A_DROPS));
+	print_port_stats(pt[PSW_PORT_A_STATS]);
+	close_json_object();
 }
 
-static int dump_ports(const char *name, bool stats_only)
+static int port_show(const char *name, int argc, char **argv, int variant)
 {
-	return sw_dump(name, PSW_CMD_PORT_GET, NULL, print_port, &stats_only) < 0 ? -1 : 0;
-}
-
-int show_ports(const char *name)
-{
-	return dump_ports(name, false);
-}
-
-int show_stats(const char *name)
-{
-	return dump_ports(name, true);
+	if (no_more_args(argc, argv, "port show"))
+		return -1;
+	return sw_dump(name, PSW_CMD_PORT_GET, NULL, NULL, print_port, NULL) < 0 ? -1 : 0;
 }
 
 static int put_addrs(struct nlmsghdr *nlh, const char *list)
@@ -131,39 +100,18 @@ static int put_addrs(struct nlmsghdr *nlh, const char *list)
 	return 0;
 }
 
-int cmd_port(int argc, char **argv)
+static int port_change(const char *name, int argc, char **argv, int add)
 {
-	const char *verb, *name, *arg, *val;
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	struct psw_nl *nl;
+	const char *verb = add ? "port add" : "port del", *arg, *val;
 	unsigned int ifindex = 0;
-	bool add, uplink = false;
+	bool uplink = false;
+	struct nlattr *nest;
 	uint8_t mac[6];
-	struct sw sw;
-	int ret = -1;
+	struct req r;
 
-	verb = next_arg(&argc, &argv, "port verb (add, del, show)");
-	if (!verb)
-		return -1;
-	name = next_arg(&argc, &argv, "switch name");
-	if (!name)
-		return -1;
-	if (matches(verb, "show")) {
-		if (argc)
-			return usage_error("unexpected \"%s\"", argv[0]);
-		return show_ports(name);
-	}
-	if (!matches(verb, "add") && !matches(verb, "del"))
-		return usage_error("port: unknown verb \"%s\"", verb);
-	add = matches(verb, "add");
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	nlh = sw_req(nl, &sw, add ? PSW_CMD_PORT_NEW : PSW_CMD_PORT_DEL, 0);
-	nest = mnl_attr_nest_start(nlh, PSW_A_PORT);
+	if (req_start(&r, name, add ? PSW_CMD_PORT_NEW : PSW_CMD_PORT_DEL, 0))
+		goto err;
+	nest = mnl_attr_nest_start(r.nlh, PSW_A_PORT);
 	while (argc > 0) {
 		arg = next_arg(&argc, &argv, "argument");
 		if (add && matches(arg, "uplink")) {
@@ -172,35 +120,42 @@ int cmd_port(int argc, char **argv)
 		}
 		val = next_arg(&argc, &argv, arg);
 		if (!val)
-			goto out;
+			goto err;
 		if (matches(arg, "dev")) {
-			ifindex = sw_port_ifindex(&sw, val);
+			ifindex = sw_port_ifindex(&r.sw, val);
 			if (!ifindex)
-				goto out;
-			mnl_attr_put_u32(nlh, PSW_PORT_A_IFINDEX, ifindex);
+				goto err;
+			mnl_attr_put_u32(r.nlh, PSW_PORT_A_IFINDEX, ifindex);
 		} else if (add && matches(arg, "ip")) {
-			if (put_addrs(nlh, val))
-				goto out;
+			if (put_addrs(r.nlh, val))
+				goto err;
 		} else if (add && matches(arg, "mac")) {
 			if (!parse_mac(val, mac)) {
 				usage_error("bad MAC \"%s\"", val);
-				goto out;
+				goto err;
 			}
-			mnl_attr_put(nlh, PSW_PORT_A_MAC, 6, mac);
+			mnl_attr_put(r.nlh, PSW_PORT_A_MAC, 6, mac);
 		} else {
-			usage_error("port %s: unknown argument \"%s\"", verb, arg);
-			goto out;
+			usage_error("%s: unknown argument \"%s\"", verb, arg);
+			goto err;
 		}
 	}
 	if (!ifindex) {
-		usage_error("port %s: dev IFNAME missing", verb);
-		goto out;
+		usage_error("%s: dev IFNAME missing", verb);
+		goto err;
 	}
 	if (add)
-		mnl_attr_put_u8(nlh, PSW_PORT_A_TYPE, uplink ? PSW_PORT_UPLINK : PSW_PORT_POD);
-	mnl_attr_nest_end(nlh, nest);
-	ret = psw_nl_ack(nl);
-out:
-	psw_nl_close(nl);
-	return ret;
+		mnl_attr_put_u8(r.nlh, PSW_PORT_A_TYPE, uplink ? PSW_PORT_UPLINK : PSW_PORT_POD);
+	mnl_attr_nest_end(r.nlh, nest);
+	return req_do(&r);
+err:
+	return req_fail(&r);
 }
+
+static const struct verb port_verbs[] = {
+	{ "show", port_show, "" },
+	{ "add", port_change, " dev IFNAME [ip ADDR[,ADDR...]] [mac MAC] [uplink]", 1 },
+	{ "del", port_change, " dev IFNAME", 0 },
+};
+
+const struct object port_object = OBJECT("port", port_verbs);

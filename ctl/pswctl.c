@@ -1,44 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pswctl: configure podswitch switches over generic netlink.
- * Grammar: the man page pswctl.8.
+ *
+ *   pswctl [-j] OBJECT [VERB [SWITCH] ARGS]
+ *   pswctl [-j] -b FILE
+ *
+ * Objects and verbs are in each object's file (switch.c, port.c, ...);
+ * the man page pswctl.8 documents them.
  */
 #include "pswctl.h"
+#include "util.h"
+
+#include "kmod/version.h"
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define PSWCTL_VERSION "0.1.0"
 #define BATCH_MAX_ARGS 128
 
 bool json;
 int quiet_errors;
 
-static const struct cmd cmds[] = {
-	{ "show", cmd_show, "show [SWITCH [ports|routes|neigh|acl|nat44|sessions|errors|stats]]" },
-	{ "switch", cmd_switch, "switch set SWITCH [mac MAC] [address ADDR] [host-routes on|off] [anti-spoof on|off]" },
-	{ "port", cmd_port, "port {add|del} SWITCH dev IFNAME [ip ADDR[,ADDR...]] [mac MAC] [uplink] | port show SWITCH" },
-	{ "route", cmd_route, "route add SWITCH PREFIX {host | dev PORT | via ADDR dev PORT | drop} | route del SWITCH PREFIX | route show SWITCH" },
-	{ "neigh", cmd_neigh, "neigh add SWITCH ADDR mac MAC dev PORT | neigh del SWITCH ADDR dev PORT | neigh show SWITCH" },
-	{ "acl", cmd_acl, "acl set SWITCH NUM RULE[, RULE...] | acl del SWITCH NUM | acl bind SWITCH dev PORT {in|out} [NUM[,NUM...]] | acl show SWITCH\n"
-			  "      RULE := {permit|deny|reflect} [proto tcp|udp|icmp|NUM] [src PREFIX] [dst PREFIX]\n"
-			  "              [sport P[-P]] [dport P[-P]] [tcp-flags VALUE/MASK]" },
-	{ "nat44", cmd_nat44, "nat44 service add SWITCH {tcp|udp} VIP:PORT backend ADDR:PORT [weight W] [backend ...] [affinity SECONDS]\n"
-			      "      | nat44 service del SWITCH {tcp|udp} VIP:PORT | nat44 service show SWITCH\n"
-			      "      | nat44 snat {add|del} SWITCH dev PORT ADDR[-ADDR] | nat44 loopback SWITCH ADDR" },
-	{ "session", cmd_session, "session show SWITCH [acl|nat44] | session flush SWITCH [acl|nat44]" },
-	{ "set", cmd_set, "set SWITCH [acl|nat44] {timeout {tcp-established|tcp-transient|udp|icmp} SECONDS | max-sessions N}..." },
-	{ "trace", cmd_trace, "trace SWITCH {add N | show | clear}" },
+/* In the order a prefix is tried: "s" is switch, "se" session. */
+static const struct object *const objects[] = {
+	&switch_object, &port_object, &route_object, &neigh_object, &acl_object,
+	&nat44_object, &session_object, &stats_object, &trace_object,
 };
 
-bool matches(const char *arg, const char *word)
-{
-	return strcmp(arg, word) == 0;
-}
+#define NOBJECTS (sizeof(objects) / sizeof(objects[0]))
 
 int usage_error(const char *fmt, ...)
 {
@@ -48,19 +40,85 @@ int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(" (see pswctl -h)\n", stderr);
+	fputs(" (see pswctl help)\n", stderr);
 	return -1;
 }
 
-static void usage(FILE *f)
+static void print_verbs(FILE *f, const char *prefix, const struct object *obj)
+{
+	const struct verb *v;
+	char sub[64];
+	size_t i;
+
+	for (i = 0; i < obj->nverbs; i++) {
+		v = &obj->verbs[i];
+		if (v->sub) {
+			snprintf(sub, sizeof(sub), "%s %s", prefix, v->name);
+			print_verbs(f, sub, v->sub);
+			continue;
+		}
+		fprintf(f, "  pswctl %s %s %s%s\n", prefix, v->name,
+			v->sw_optional ? "[SWITCH]" : "SWITCH", v->usage);
+	}
+}
+
+void print_usage(FILE *f, const struct object *obj)
 {
 	size_t i;
 
-	fprintf(f, "usage: pswctl [-j] COMMAND\n"
-		   "       pswctl -b FILE   (one command per line, stop at the first error)\n"
-		   "commands:\n");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  pswctl %s\n", cmds[i].usage);
+	if (!obj)
+		fprintf(f, "usage: pswctl [-j] OBJECT [VERB [SWITCH] ARGS]\n"
+			   "       pswctl [-j] -b FILE   (one command per line, stop at the first error)\n"
+			   "       pswctl {-V | help [OBJECT]}\n"
+			   "OBJECT VERB may be abbreviated (pswctl ro sh psw0); -j prints JSON.\n");
+	for (i = 0; i < NOBJECTS; i++)
+		if (!obj || objects[i] == obj)
+			print_verbs(f, objects[i]->name, objects[i]);
+}
+
+static size_t find_verb(const struct object *obj, const char *word)
+{
+	size_t v;
+
+	for (v = 0; v < obj->nverbs; v++)
+		if (matches(word, obj->verbs[v].name))
+			break;
+	return v;
+}
+
+int run_object(const struct object *obj, int argc, char **argv)
+{
+	const struct verb *verb = &obj->verbs[0];
+	const char *sw = NULL;
+	size_t v;
+
+	if (argc > 0) {
+		if (matches(argv[0], "help")) {
+			print_verbs(stdout, obj->name, obj);
+			return 0;
+		}
+		v = find_verb(obj, argv[0]);
+		/* pswctl 0.1's "trace SWITCH VERB": the verb after the switch. */
+		if (v == obj->nverbs && argc > 1 && find_verb(obj, argv[1]) < obj->nverbs) {
+			char *sw_name = argv[0];
+
+			argv[0] = argv[1];
+			argv[1] = sw_name;
+			v = find_verb(obj, argv[0]);
+		}
+		if (v == obj->nverbs)
+			return usage_error("%s: unknown verb \"%s\"", obj->name, argv[0]);
+		verb = &obj->verbs[v];
+		argc--;
+		argv++;
+		if (verb->sub)
+			return run_object(verb->sub, argc, argv);
+	}
+	if (argc > 0)
+		sw = next_arg(&argc, &argv, "switch name");
+	else if (!verb->sw_optional)
+		return usage_error("%s %s: switch name missing", obj->name, verb->name);
+	return verb->run(sw, argc, argv, verb->arg);
 }
 
 static int run_cmd(int argc, char **argv)
@@ -68,12 +126,28 @@ static int run_cmd(int argc, char **argv)
 	size_t i;
 
 	if (argc < 1) {
-		usage(stderr);
+		print_usage(stderr, NULL);
 		return -1;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (matches(argv[0], cmds[i].name))
-			return cmds[i].run(argc - 1, argv + 1);
+	if (matches(argv[0], "help")) {
+		if (argc > 2)
+			return usage_error("help: unexpected \"%s\"", argv[2]);
+		for (i = 0; argc == 2 && i < NOBJECTS; i++)
+			if (matches(argv[1], objects[i]->name))
+				break;
+		if (argc == 2 && i == NOBJECTS)
+			return usage_error("help: unknown object \"%s\"", argv[1]);
+		print_usage(stdout, argc == 2 ? objects[i] : NULL);
+		return 0;
+	}
+	/* pswctl 0.1's "show SWITCH OBJECT" and "set": exact words only. */
+	if (is(argv[0], "show"))
+		return legacy_show(argc - 1, argv + 1);
+	if (is(argv[0], "set"))
+		return legacy_set(argc - 1, argv + 1);
+	for (i = 0; i < NOBJECTS; i++)
+		if (matches(argv[0], objects[i]->name))
+			return run_object(objects[i], argc - 1, argv + 1);
 	return usage_error("unknown command \"%s\"", argv[0]);
 }
 
@@ -99,7 +173,7 @@ static int run_batch(const char *path)
 	int lineno = 0, argc, ret = 0;
 	FILE *f;
 
-	f = matches(path, "-") ? stdin : fopen(path, "r");
+	f = is(path, "-") ? stdin : fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "pswctl: %s: %s\n", path, strerror(errno));
 		return -1;
@@ -136,13 +210,13 @@ int main(int argc, char **argv)
 			batch = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout, NULL);
 			return 0;
 		case 'V':
-			printf("pswctl %s\n", PSWCTL_VERSION);
+			printf("pswctl %s\n", PSW_VERSION);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr, NULL);
 			return 2;
 		}
 	}

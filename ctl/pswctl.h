@@ -3,45 +3,55 @@
 #define PSWCTL_H
 
 #include <stdbool.h>
-#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
 
 extern bool json;		/* -j */
 extern int quiet_errors;	/* >0: callers report errors themselves */
 
-/* One `pswctl OBJECT ...` command; argv[0] is the first word after it. */
-struct cmd {
+/*
+ * pswctl OBJECT VERB [SWITCH] ARGS: each object has a table of verbs, the
+ * first of them what the object alone means (as `ip route` shows).
+ */
+struct object;
+
+struct verb {
 	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *usage;
+	/*
+	 * @sw: the switch named after the verb (NULL if optional and absent);
+	 * @arg: the verb's, one handler serving several ("add", "del").
+	 */
+	int (*run)(const char *sw, int argc, char **argv, int arg);
+	const char *usage;	/* its arguments after SWITCH */
+	int arg;
+	bool sw_optional;
+	const struct object *sub;	/* "nat44 service add": verbs of its own */
 };
 
-int cmd_show(int argc, char **argv);
-int cmd_switch(int argc, char **argv);
-int cmd_port(int argc, char **argv);
-int cmd_route(int argc, char **argv);
-int cmd_neigh(int argc, char **argv);
-int cmd_trace(int argc, char **argv);
-int cmd_acl(int argc, char **argv);
-int cmd_session(int argc, char **argv);
-int cmd_set(int argc, char **argv);
-int cmd_nat44(int argc, char **argv);
+struct object {
+	const char *name;
+	const struct verb *verbs;
+	size_t nverbs;
+};
 
-/* pswctl show SWITCH OBJECT */
-int show_ports(const char *sw);
-int show_stats(const char *sw);
-int show_routes(const char *sw);
-int show_neigh(const char *sw);
-int show_errors(const char *sw);
-int show_acl(const char *sw);
-int show_sessions(const char *sw);
-int show_nat44(const char *sw);
+#define OBJECT(name_, verbs_) \
+	{ .name = name_, .verbs = verbs_, .nverbs = sizeof(verbs_) / sizeof(verbs_[0]) }
 
-/* IP protocol numbers and names (tcp, udp, icmp, or the number). */
-const char *proto_name(uint8_t proto);
-bool parse_proto(const char *s, uint8_t *proto);
+extern const struct object switch_object, port_object, route_object, neigh_object,
+	acl_object, nat44_object, session_object, trace_object, stats_object;
 
-/* Parsing helpers that print why an argument was refused. */
-bool matches(const char *arg, const char *word);
+/* Run @argv, the words after OBJECT, by @obj's table of verbs. */
+int run_object(const struct object *obj, int argc, char **argv);
+/* The usage of @obj, or of every object if NULL. */
+void print_usage(FILE *f, const struct object *obj);
+
+/* pswctl 0.1's words, kept for scripts: show, set, nat44 loopback, trace SWITCH VERB. */
+int legacy_show(int argc, char **argv);
+int legacy_set(int argc, char **argv);
+
+/* Nests of the switch's settings (switch.c), shared with legacy_set. */
+int switch_set(const char *sw, int argc, char **argv, int arg);
+
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

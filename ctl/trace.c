@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pswctl trace SWITCH {add N | show | clear}
- * pswctl show SWITCH errors
+ * pswctl trace show SWITCH
+ * pswctl trace add SWITCH N
+ * pswctl trace clear SWITCH
+ * (pswctl 0.1's "trace SWITCH VERB" too: run_object() takes it.)
  */
-#include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "pswctl.h"
 #include "util.h"
 
@@ -18,10 +20,10 @@ static void print_trace(const struct sw *sw, const struct nlmsghdr *nlh,
 			unsigned int i, void *arg)
 {
 	const struct nlattr *top[PSW_A_MAX + 1], *tb[PSW_TRACE_A_MAX + 1];
-	char when[32];
 	uint64_t ns;
 	time_t secs;
 	struct tm tm;
+	char when[48];
 
 	(void)sw;
 	(void)arg;
@@ -29,98 +31,68 @@ static void print_trace(const struct sw *sw, const struct nlmsghdr *nlh,
 	psw_attrs_nested(top[PSW_A_TRACE], tb, PSW_TRACE_A_MAX);
 	if (!tb[PSW_TRACE_A_TEXT])
 		return;
-	ns = tb[PSW_TRACE_A_TIME_NS] ? mnl_attr_get_u64(tb[PSW_TRACE_A_TIME_NS]) : 0;
-	if (json) {
-		json_open_object(NULL);
-		json_uint("packet", i + 1);
-		json_uint("seq", tb[PSW_TRACE_A_SEQ] ? mnl_attr_get_u32(tb[PSW_TRACE_A_SEQ]) : 0);
-		json_uint("time_ns", ns);
-		json_string("trace", mnl_attr_get_str(tb[PSW_TRACE_A_TEXT]));
-		json_close_object();
-		return;
-	}
+	ns = attr_u64(tb[PSW_TRACE_A_TIME_NS], 0);
 	secs = ns / 1000000000;
 	gmtime_r(&secs, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	printf("Packet %u\n\n%s.%06" PRIu64 ":\n%s\n", i + 1, when,
-	       (ns / 1000) % 1000000, mnl_attr_get_str(tb[PSW_TRACE_A_TEXT]));
+	snprintf(when + 8, sizeof(when) - 8, ".%06" PRIu64, (ns / 1000) % 1000000);
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "packet", "Packet %" PRIu64 "\n\n", i + 1);
+	print_uint(PRINT_JSON, "seq", NULL, attr_u32(tb[PSW_TRACE_A_SEQ], 0));
+	print_uint(PRINT_JSON, "time_ns", NULL, ns);
+	print_string(PRINT_TEXT, NULL, "%s:\n", when);
+	print_string(PRINT_ANY, "trace", "%s\n", mnl_attr_get_str(tb[PSW_TRACE_A_TEXT]));
+	close_json_object();
 }
 
-int cmd_trace(int argc, char **argv)
+static int trace_show(const char *name, int argc, char **argv, int variant)
 {
-	const char *name, *verb, *n;
-	struct nlmsghdr *nlh;
-	struct psw_nl *nl;
-	struct sw sw;
+	int n;
+
+	if (no_more_args(argc, argv, "trace show"))
+		return -1;
+	n = sw_dump(name, PSW_CMD_TRACE_GET, NULL, NULL, print_trace, NULL);
+	if (n == 0)
+		print_text("No packets in trace buffer\n");
+	return n < 0 ? -1 : 0;
+}
+
+static int trace_add(const char *name, int argc, char **argv, int variant)
+{
+	const char *n = next_arg(&argc, &argv, "packet count");
+	struct nlattr *nest;
 	uint32_t count;
-	int ret;
+	struct req r;
 
-	name = next_arg(&argc, &argv, "switch name");
-	verb = name ? next_arg(&argc, &argv, "trace verb (add, show, clear)") : NULL;
-	if (!verb || sw_open(&sw, name))
+	if (!n)
 		return -1;
-	if (matches(verb, "show") || matches(verb, "clear")) {
-		if (argc)
-			return usage_error("unexpected \"%s\"", argv[0]);
-		if (matches(verb, "show")) {
-			ret = sw_dump(name, PSW_CMD_TRACE_GET, NULL, print_trace, NULL);
-			if (ret == 0 && !json)
-				printf("No packets in trace buffer\n");
-			return ret < 0 ? -1 : 0;
-		}
-	} else if (matches(verb, "add")) {
-		n = next_arg(&argc, &argv, "packet count");
-		if (!n)
-			return -1;
-		if (!parse_u32(n, PSW_TRACE_MAX, &count) || !count)
-			return usage_error("packet count must be 1..%d", PSW_TRACE_MAX);
-		if (argc)
-			return usage_error("unexpected \"%s\"", argv[0]);
-	} else {
-		return usage_error("trace: unknown verb \"%s\"", verb);
-	}
-	nl = psw_nl_open();
-	if (!nl)
+	if (!parse_u32(n, PSW_TRACE_MAX, &count) || !count)
+		return usage_error("packet count must be 1..%d", PSW_TRACE_MAX);
+	if (no_more_args(argc, argv, "trace add"))
 		return -1;
-	nlh = sw_req(nl, &sw, matches(verb, "add") ? PSW_CMD_TRACE_ADD : PSW_CMD_TRACE_CLEAR, 0);
-	if (matches(verb, "add")) {
-		struct nlattr *nest = mnl_attr_nest_start(nlh, PSW_A_TRACE);
-
-		mnl_attr_put_u32(nlh, PSW_TRACE_A_COUNT, count);
-		mnl_attr_nest_end(nlh, nest);
-	}
-	ret = psw_nl_ack(nl);
-	psw_nl_close(nl);
-	return ret;
+	if (req_start(&r, name, PSW_CMD_TRACE_ADD, 0))
+		return req_fail(&r);
+	nest = mnl_attr_nest_start(r.nlh, PSW_A_TRACE);
+	mnl_attr_put_u32(r.nlh, PSW_TRACE_A_COUNT, count);
+	mnl_attr_nest_end(r.nlh, nest);
+	return req_do(&r);
 }
 
-static void print_error(const struct sw *sw, const struct nlmsghdr *nlh,
-			unsigned int i, void *arg)
+static int trace_clear(const char *name, int argc, char **argv, int variant)
 {
-	const struct nlattr *top[PSW_A_MAX + 1], *tb[PSW_COUNTER_A_MAX + 1];
+	struct req r;
 
-	(void)sw;
-	(void)i;
-	(void)arg;
-	psw_attrs(nlh, top, PSW_A_MAX);
-	psw_attrs_nested(top[PSW_A_COUNTER], tb, PSW_COUNTER_A_MAX);
-	if (!tb[PSW_COUNTER_A_NODE] || !tb[PSW_COUNTER_A_REASON] || !tb[PSW_COUNTER_A_VALUE])
-		return;
-	if (json) {
-		json_open_object(NULL);
-		json_string("node", mnl_attr_get_str(tb[PSW_COUNTER_A_NODE]));
-		json_string("reason", mnl_attr_get_str(tb[PSW_COUNTER_A_REASON]));
-		json_uint("count", mnl_attr_get_u64(tb[PSW_COUNTER_A_VALUE]));
-		json_close_object();
-		return;
-	}
-	printf("%12" PRIu64 "  %-14s %s\n", mnl_attr_get_u64(tb[PSW_COUNTER_A_VALUE]),
-	       mnl_attr_get_str(tb[PSW_COUNTER_A_NODE]), mnl_attr_get_str(tb[PSW_COUNTER_A_REASON]));
+	if (no_more_args(argc, argv, "trace clear"))
+		return -1;
+	if (req_start(&r, name, PSW_CMD_TRACE_CLEAR, 0))
+		return req_fail(&r);
+	return req_do(&r);
 }
 
-int show_errors(const char *name)
-{
-	static const char header[] = "       Count  Node           Reason\n";
+static const struct verb trace_verbs[] = {
+	{ "show", trace_show, "" },
+	{ "add", trace_add, " N" },
+	{ "clear", trace_clear, "" },
+};
 
-	return sw_dump(name, PSW_CMD_COUNTER_GET, header, print_error, NULL) < 0 ? -1 : 0;
-}
+const struct object trace_object = OBJECT("trace", trace_verbs);

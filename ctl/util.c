@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/* What every pswctl command shares: words, parsers, requests. */
 #include "util.h"
-#include "json.h"
 #include "nl.h"
+#include "print.h"
 #include "pswctl.h"
 
 #include "uapi/linux/podswitch.h"
@@ -12,6 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+bool matches(const char *arg, const char *keyword)
+{
+	size_t n = strlen(arg);
+
+	return n && strncmp(arg, keyword, n) == 0;
+}
+
+bool is(const char *arg, const char *value)
+{
+	return strcmp(arg, value) == 0;
+}
 
 bool parse_ip4(const char *s, uint32_t *addr)
 {
@@ -75,6 +88,80 @@ bool parse_u32(const char *s, uint32_t max, uint32_t *v)
 	return true;
 }
 
+/* @s split at the first @sep into @a and @b (NULL without one). */
+static bool split(const char *s, int sep, char *buf, size_t size, char **b)
+{
+	if (strlen(s) >= size)
+		return false;
+	strcpy(buf, s);
+	*b = strchr(buf, sep);
+	if (*b)
+		*(*b)++ = '\0';
+	return true;
+}
+
+bool parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	char buf[16], *second;
+	uint32_t a, b;
+
+	if (!split(s, '-', buf, sizeof(buf), &second) || !parse_u32(buf, 65535, &a))
+		return false;
+	b = a;
+	if ((second && !parse_u32(second, 65535, &b)) || a > b)
+		return false;
+	*lo = a;
+	*hi = b;
+	return true;
+}
+
+bool parse_addr_port(const char *s, uint32_t *addr, uint16_t *port)
+{
+	char buf[32], *p;
+	uint32_t v;
+
+	if (!split(s, ':', buf, sizeof(buf), &p) || !p || !parse_ip4(buf, addr) ||
+	    !parse_u32(p, 65535, &v) || !v)
+		return false;
+	*port = v;
+	return true;
+}
+
+bool parse_ip4_range(const char *s, uint32_t *first, uint32_t *last)
+{
+	char buf[40], *second;
+
+	if (!split(s, '-', buf, sizeof(buf), &second) || !parse_ip4(buf, first))
+		return false;
+	*last = *first;
+	return !second || parse_ip4(second, last);
+}
+
+bool parse_proto(const char *s, uint8_t *proto)
+{
+	uint32_t v;
+
+	if (is(s, "tcp"))
+		*proto = 6;
+	else if (is(s, "udp"))
+		*proto = 17;
+	else if (is(s, "icmp"))
+		*proto = 1;
+	else if (parse_u32(s, 255, &v) && v)
+		*proto = v;
+	else
+		return false;
+	return true;
+}
+
+bool parse_on_off(const char *s, bool *on)
+{
+	if (!is(s, "on") && !is(s, "off"))
+		return false;
+	*on = is(s, "on");
+	return true;
+}
+
 const char *fmt_mac(const uint8_t *m)
 {
 	static char buf[4][18];
@@ -96,6 +183,44 @@ const char *fmt_ip4(uint32_t addr)
 	return buf[i];
 }
 
+const char *proto_name(uint8_t proto)
+{
+	static char buf[4];
+
+	switch (proto) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	}
+	snprintf(buf, sizeof(buf), "%u", proto);
+	return buf;
+}
+
+const char *name_of(const char *const *names, size_t n, unsigned int v)
+{
+	return v < n && names[v] ? names[v] : "?";
+}
+
+uint8_t attr_u8(const struct nlattr *a, uint8_t dflt)
+{
+	return a ? mnl_attr_get_u8(a) : dflt;
+}
+
+uint16_t attr_u16(const struct nlattr *a, uint16_t dflt)
+{
+	return a ? mnl_attr_get_u16(a) : dflt;
+}
+
+uint32_t attr_u32(const struct nlattr *a, uint32_t dflt)
+{
+	return a ? mnl_attr_get_u32(a) : dflt;
+}
+
+uint64_t attr_u64(const struct nlattr *a, uint64_t dflt)
+{
+	return a ? mnl_attr_get_u64(a) : dflt;
+}
+
 int sw_open(struct sw *sw, const char *name)
 {
 	if (strlen(name) >= IF_NAMESIZE)
@@ -113,7 +238,7 @@ unsigned int sw_port_ifindex(const struct sw *sw, const char *name)
 {
 	unsigned int ifindex;
 
-	if (matches(name, "host"))
+	if (is(name, "host"))
 		return sw->ifindex;
 	ifindex = strlen(name) < IF_NAMESIZE ? if_nametoindex(name) : 0;
 	if (!ifindex)
@@ -134,88 +259,75 @@ const char *sw_port_name(const struct sw *sw, unsigned int ifindex)
 	return buf[i];
 }
 
-struct nlmsghdr *sw_req(struct psw_nl *nl, const struct sw *sw, uint8_t cmd,
-			uint16_t flags)
+int req_start(struct req *r, const char *name, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = psw_nl_req(nl, cmd, flags);
-
-	mnl_attr_put_strz(nlh, PSW_A_IFNAME, sw->name);
-	return nlh;
+	r->nl = NULL;
+	if (sw_open(&r->sw, name))
+		return -1;
+	r->nl = psw_nl_open();
+	if (!r->nl)
+		return -1;
+	r->nlh = psw_nl_req(r->nl, cmd, flags);
+	mnl_attr_put_strz(r->nlh, PSW_A_IFNAME, name);
+	return 0;
 }
 
-int sw_dump(const char *name, uint8_t cmd, const char *header,
-	    sw_print_fn print, void *arg)
+int req_do(struct req *r)
 {
-	return sw_dump_u8(name, cmd, -1, -1, 0, header, print, arg);
-}
+	int ret = psw_nl_ack(r->nl);
 
-int sw_dump_u8(const char *name, uint8_t cmd, int nest, int attr, uint8_t val,
-	       const char *header, sw_print_fn print, void *arg)
-{
-	struct psw_msgs msgs = {};
-	struct nlmsghdr *nlh;
-	struct psw_nl *nl;
-	struct sw sw;
-	int ret = -1;
-	size_t i;
-
-	if (sw_open(&sw, name))
-		return -1;
-	nl = psw_nl_open();
-	if (!nl)
-		return -1;
-	nlh = sw_req(nl, &sw, cmd, NLM_F_DUMP);
-	if (attr >= 0) {
-		struct nlattr *n = mnl_attr_nest_start(nlh, nest);
-
-		mnl_attr_put_u8(nlh, attr, val);
-		mnl_attr_nest_end(nlh, n);
-	}
-	if (psw_nl_collect(nl, &msgs))
-		goto out;
-	if (json)
-		json_open_array(NULL);
-	else if (header)
-		fputs(header, stdout);
-	for (i = 0; i < msgs.n; i++)
-		print(&sw, msgs.v[i], i, arg);
-	if (json) {
-		json_close_array();
-		json_end();
-	}
-	ret = msgs.n;
-out:
-	psw_msgs_free(&msgs);
-	psw_nl_close(nl);
+	req_end(r);
 	return ret;
 }
 
-const char *object_verb(const char *object, const char *verbs,
-			int (*show)(const char *), int *argc, char ***argv,
-			const char **name, int *ret)
+void req_end(struct req *r)
 {
-	char what[128], list[64], *v, *save;
-	const char *verb;
+	psw_nl_close(r->nl);
+	r->nl = NULL;
+}
 
-	*ret = -1;
-	snprintf(what, sizeof(what), "%s verb (%s show)", object, verbs);
-	verb = next_arg(argc, argv, what);
-	*name = verb ? next_arg(argc, argv, "switch name") : NULL;
-	if (!*name)
-		return NULL;
-	if (matches(verb, "show")) {
-		if (*argc)
-			usage_error("unexpected \"%s\"", (*argv)[0]);
-		else
-			*ret = show(*name);
-		return NULL;
-	}
-	snprintf(list, sizeof(list), "%s", verbs);
-	for (v = strtok_r(list, " ", &save); v; v = strtok_r(NULL, " ", &save))
-		if (matches(verb, v))
-			return verb;
-	usage_error("%s: unknown verb \"%s\"", object, verb);
-	return NULL;
+int req_fail(struct req *r)
+{
+	req_end(r);
+	return -1;
+}
+
+int sw_dump(const char *name, uint8_t cmd, void (*filter)(struct nlmsghdr *nlh, void *arg),
+	    const char *header, sw_print_fn print, void *arg)
+{
+	int n = sw_list(name, NULL, cmd, filter, header, print, arg);
+
+	if (n >= 0)
+		print_end();
+	return n;
+}
+
+int sw_list(const char *name, const char *key, uint8_t cmd,
+	    void (*filter)(struct nlmsghdr *nlh, void *arg),
+	    const char *header, sw_print_fn print, void *arg)
+{
+	struct psw_msgs msgs = {};
+	struct req r;
+	int ret = -1;
+	size_t i;
+
+	if (req_start(&r, name, cmd, NLM_F_DUMP))
+		goto out;
+	if (filter)
+		filter(r.nlh, arg);
+	if (psw_nl_collect(r.nl, &msgs))
+		goto out;
+	open_json_array(key);
+	if (header)
+		print_text("%s", header);
+	for (i = 0; i < msgs.n; i++)
+		print(&r.sw, msgs.v[i], i, arg);
+	close_json_array();
+	ret = msgs.n;
+out:
+	psw_msgs_free(&msgs);
+	req_end(&r);
+	return ret;
 }
 
 const char *next_arg(int *argc, char ***argv, const char *what)
@@ -230,4 +342,11 @@ const char *next_arg(int *argc, char ***argv, const char *what)
 	(*argc)--;
 	(*argv)++;
 	return arg;
+}
+
+int no_more_args(int argc, char **argv, const char *what)
+{
+	if (argc)
+		return usage_error("%s: unexpected \"%s\"", what, argv[0]);
+	return 0;
 }
