@@ -4,9 +4,11 @@
  * every command and attribute, nl_<object>.c handle them.
  *
  * Locking: every doit runs between psw_nl_pre_doit() and
- * psw_nl_post_doit(), with RTNL and then the switch's lock held; a change
- * validates everything before changing anything and publishes new state
- * under RCU, so a rejected request changes nothing. Dumps run under
+ * psw_nl_post_doit(), with RTNL and then the switch's lock held (those
+ * that parse a long request take them after it, by psw_nl_lock(); a read
+ * takes neither); a change validates everything before changing anything
+ * and publishes new state under RCU, so a rejected request changes
+ * nothing. Dumps run under
  * rcu_read_lock() and find their switch again for each part; they stamp
  * cb->seq with the switch's generation, which post_doit bumps after a
  * command that changes what they dump, so that a change between two parts
@@ -21,8 +23,18 @@
 #include <linux/rtnetlink.h>
 #include <net/sock.h>
 
-static int psw_nl_pre_doit(const struct psw_genl_op *ops, struct sk_buff *skb,
-			   struct genl_info *info)
+/* ops->internal_flags */
+#define PSW_NL_CHANGE	BIT(0)	/* the generation moves around it */
+#define PSW_NL_READ	BIT(1)	/* no lock: the doit finds its switch under RCU */
+#define PSW_NL_PARSE	BIT(2)	/* the doit parses, then calls psw_nl_lock() */
+
+/*
+ * Find the switch the request names and lock it: RTNL, then its lock,
+ * held until post_doit. The generation moves before a change (and again
+ * after it): a dump part that sees the change never carries the
+ * generation of the parts before it.
+ */
+static int __psw_nl_lock(struct genl_info *info, bool change)
 {
 	struct psw_switch *sw;
 
@@ -35,22 +47,33 @@ static int psw_nl_pre_doit(const struct psw_genl_op *ops, struct sk_buff *skb,
 		return PTR_ERR(sw);
 	}
 	mutex_lock(&sw->lock);
+	if (change)
+		WRITE_ONCE(sw->gen, sw->gen + 1);
 	info->user_ptr[0] = sw;
 	return 0;
 }
 
-/* ops->internal_flags */
-#define PSW_NL_CHANGE	BIT(0)	/* the generation moves after it */
+int psw_nl_lock(struct genl_info *info)
+{
+	return __psw_nl_lock(info, true);
+}
 
-/*
- * Bumped whether the change succeeded or not (post_doit does not learn
- * which): a dump spanning a refused change retries once for nothing.
- */
+static int psw_nl_pre_doit(const struct psw_genl_op *ops, struct sk_buff *skb,
+			   struct genl_info *info)
+{
+	if (ops->internal_flags & (PSW_NL_READ | PSW_NL_PARSE))
+		return 0;
+	return __psw_nl_lock(info, ops->internal_flags & PSW_NL_CHANGE);
+}
+
+/* Runs whether the doit succeeded or not (post_doit does not learn which). */
 static void psw_nl_post_doit(const struct psw_genl_op *ops, struct sk_buff *skb,
 			     struct genl_info *info)
 {
 	struct psw_switch *sw = psw_nl_switch(info);
 
+	if (!sw)	/* a read, or a doit that failed before psw_nl_lock() */
+		return;
 	if (ops->internal_flags & PSW_NL_CHANGE)
 		WRITE_ONCE(sw->gen, sw->gen + 1);
 	mutex_unlock(&sw->lock);
@@ -149,6 +172,17 @@ out:
 		.internal_flags = PSW_NL_CHANGE,			\
 	}
 
+/* A change whose doit parses its (long) request before psw_nl_lock(). */
+#define PSW_NL_DO_PARSE(name, cmd_, policy_)				\
+	{								\
+		.cmd = PSW_CMD_##cmd_,					\
+		.doit = psw_nl_##name##_doit,				\
+		.policy = policy_,					\
+		.maxattr = PSW_A_MAX,					\
+		.flags = GENL_UNS_ADMIN_PERM,				\
+		.internal_flags = PSW_NL_CHANGE | PSW_NL_PARSE,		\
+	}
+
 /* A change to what no dump stamps with the generation: trace, sessions. */
 #define PSW_NL_DO_NOGEN(name, cmd_, policy_)				\
 	{								\
@@ -174,6 +208,7 @@ static const struct genl_ops psw_genl_ops[] = {
 		.dumpit = psw_nl_switch_get_dumpit,
 		.policy = psw_switch_get_nl_policy,
 		.maxattr = PSW_A_MAX,
+		.internal_flags = PSW_NL_READ,
 	},
 	PSW_NL_DO(switch_set, SWITCH_SET, psw_switch_set_nl_policy),
 	PSW_NL_DUMP(port_get, PORT_GET, psw_switch_get_nl_policy),
@@ -186,7 +221,7 @@ static const struct genl_ops psw_genl_ops[] = {
 	PSW_NL_DO(neigh_new, NEIGH_NEW, psw_neigh_new_nl_policy),
 	PSW_NL_DO(neigh_del, NEIGH_DEL, psw_neigh_del_nl_policy),
 	PSW_NL_DUMP(acl_get, ACL_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO(acl_set, ACL_SET, psw_acl_set_nl_policy),
+	PSW_NL_DO_PARSE(acl_set, ACL_SET, psw_acl_set_nl_policy),
 	PSW_NL_DO(acl_del, ACL_DEL, psw_acl_del_nl_policy),
 	PSW_NL_DO(acl_bind, ACL_BIND, psw_acl_bind_nl_policy),
 	{
@@ -199,7 +234,7 @@ static const struct genl_ops psw_genl_ops[] = {
 	},
 	PSW_NL_DO_NOGEN(session_flush, SESSION_FLUSH, psw_session_nl_policy),
 	PSW_NL_DUMP(service_get, SERVICE_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO(service_new, SERVICE_NEW, psw_service_new_nl_policy),
+	PSW_NL_DO_PARSE(service_new, SERVICE_NEW, psw_service_new_nl_policy),
 	PSW_NL_DO(service_del, SERVICE_DEL, psw_service_del_nl_policy),
 	PSW_NL_DUMP(snat_get, SNAT_GET, psw_switch_get_nl_policy),
 	PSW_NL_DO(snat_new, SNAT_NEW, psw_snat_new_nl_policy),

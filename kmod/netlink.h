@@ -24,12 +24,15 @@ extern struct genl_family psw_genl_family;
 /*
  * A doit handler runs with RTNL and the switch's lock held, the switch
  * (found by PSW_A_IFINDEX/PSW_A_IFNAME) in info->user_ptr[0]; the switch
- * generation is bumped after it, so that a dump spanning it retries.
+ * generation moves around it, so that a dump spanning it retries.
  */
 static inline struct psw_switch *psw_nl_switch(struct genl_info *info)
 {
 	return info->user_ptr[0];
 }
+
+/* For the doits that parse first (ACL_SET, SERVICE_NEW): lock now. */
+int psw_nl_lock(struct genl_info *info);
 
 static inline bool psw_unicast_addr(__be32 a)
 {

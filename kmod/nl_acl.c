@@ -116,9 +116,9 @@ static int psw_nl_acl_num(struct genl_info *info, u32 *num)
 	return 0;
 }
 
+/* Parses up to PSW_ACL_MAX_RULES rules before it takes the locks. */
 int psw_nl_acl_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct psw_switch *sw = psw_nl_switch(info);
 	struct nlattr *a;
 	struct psw_acl *acl;
 	int ret, rem, n = 0;
@@ -146,7 +146,10 @@ int psw_nl_acl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		if (ret)
 			goto out_put;
 	}
-	ret = psw_acl_set(sw, acl, info->extack);
+	ret = psw_nl_lock(info);
+	if (ret)
+		goto out_put;
+	ret = psw_acl_set(psw_nl_switch(info), acl, info->extack);
 	if (!ret)
 		return 0;
 out_put:

@@ -60,6 +60,7 @@ static int psw_nl_parse_backend(struct genl_info *info, struct nlattr *nest,
 	return 0;
 }
 
+/* Parses and sorts up to PSW_NAT_MAX_BACKENDS before it takes the locks. */
 int psw_nl_service_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[PSW_SVC_A_MAX + 1], *nest, *a;
@@ -101,6 +102,9 @@ int psw_nl_service_new_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto out_free;
 	}
+	ret = psw_nl_lock(info);
+	if (ret)
+		goto out_free;
 	/* Takes the service, stored or not. */
 	ret = psw_nat_service_set(psw_nl_switch(info), svc, info->extack);
 	if (ret)

@@ -102,7 +102,7 @@ int psw_nl_route_new_doit(struct sk_buff *skb, struct genl_info *info)
 			r.type = PSW_ROUTE_HOST;
 	}
 	ret = psw_fib_static_add(sw, &r, info->extack);
-	if (ret)
+	if (ret == -EEXIST)
 		NL_SET_BAD_ATTR(info->extack, tb[PSW_ROUTE_A_DST]);
 	return ret;
 }
@@ -122,7 +122,7 @@ int psw_nl_route_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	ret = psw_fib_static_del(sw, &r, info->extack);
-	if (ret)
+	if (ret == -ENOENT)
 		NL_SET_BAD_ATTR(info->extack, tb[PSW_ROUTE_A_DST]);
 	return ret;
 }

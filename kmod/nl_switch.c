@@ -62,17 +62,22 @@ static int psw_nl_switch_msg(struct sk_buff *skb, struct psw_switch *sw,
 	return 0;
 }
 
+/* A read: under RCU alone, as anyone may ask. */
 int psw_nl_switch_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct psw_switch *sw = psw_nl_switch(info);
+	struct psw_switch *sw;
 	struct sk_buff *msg;
 	int ret;
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = psw_nl_switch_msg(msg, sw, psw_cfg(sw, sw->params),
+	rcu_read_lock();
+	sw = psw_switch_find(genl_info_net(info), info->attrs, info->extack);
+	ret = IS_ERR(sw) ? PTR_ERR(sw) :
+	      psw_nl_switch_msg(msg, sw, rcu_dereference(sw->params),
 				info->snd_portid, info->snd_seq, 0);
+	rcu_read_unlock();
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;

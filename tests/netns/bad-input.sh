@@ -371,6 +371,7 @@ refused() {
 refused "an unprivileged user" nobody
 refused "root of a user namespace that does not own this netns" other_userns_root
 expect "an unprivileged user reads" nobody "$PSWCTL" show psw0 ports
+expect "an unprivileged user gets a switch (a request, not a dump)" nobody "$PSWCTL" switch show psw0
 expect_fail "an unprivileged user cannot add routes" "pswctl: .*Operation not permitted" \
 	nobody "$PSWCTL" route add psw0 10.7.0.0/16 drop
 expect_fail "an unprivileged user cannot arm a trace" "pswctl: .*Operation not permitted" \
