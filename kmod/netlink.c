@@ -127,26 +127,43 @@ void psw_nl_dump_end(struct sk_buff *skb, struct netlink_callback *cb, void *hdr
 	nl_dump_check_consistent(cb, nlmsg_hdr(skb));
 }
 
-/* A dump of a switch's objects by index; cb->args[0] is where to resume. */
-int psw_nl_dump_each(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
-		     psw_nl_fill_fn fill)
+/* One part of a dump of the switch the request names, under RCU. */
+int psw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb, psw_nl_part_fn part,
+		const void *arg)
 {
 	struct psw_switch *sw;
 	int ret;
-	long i;
-	void *hdr;
 
 	rcu_read_lock();
 	sw = psw_nl_dump_switch(skb, cb);
 	if (IS_ERR(sw)) {
 		ret = PTR_ERR(sw);
-		goto out;
+	} else {
+		part(skb, cb, sw, arg);
+		ret = skb->len;
 	}
+	rcu_read_unlock();
+	return ret;
+}
+
+struct psw_nl_each {
+	u8 cmd;
+	psw_nl_fill_fn fill;
+};
+
+static void psw_nl_each_part(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct psw_switch *sw, const void *arg)
+{
+	const struct psw_nl_each *each = arg;
+	void *hdr;
+	long i;
+	int ret;
+
 	for (i = cb->args[0];; i++) {
-		hdr = psw_nl_dump_hdr(skb, cb, cmd);
+		hdr = psw_nl_dump_hdr(skb, cb, each->cmd);
 		if (!hdr)
 			break;
-		ret = fill(skb, sw, i);
+		ret = each->fill(skb, sw, i);
 		if (ret) {
 			genlmsg_cancel(skb, hdr);
 			if (ret == -ENOENT)
@@ -156,41 +173,29 @@ int psw_nl_dump_each(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 		psw_nl_dump_end(skb, cb, hdr);
 	}
 	cb->args[0] = i;
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
 }
 
-#define PSW_NL_DO(name, cmd_, policy_)					\
-	{								\
-		.cmd = PSW_CMD_##cmd_,					\
-		.doit = psw_nl_##name##_doit,				\
-		.policy = policy_,					\
-		.maxattr = PSW_A_MAX,					\
-		.flags = GENL_UNS_ADMIN_PERM,				\
-		.internal_flags = PSW_NL_CHANGE,			\
-	}
+/* A dump of a switch's objects by index; cb->args[0] is where to resume. */
+int psw_nl_dump_each(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+		     psw_nl_fill_fn fill)
+{
+	const struct psw_nl_each each = { .cmd = cmd, .fill = fill };
 
-/* A change whose doit parses its (long) request before psw_nl_lock(). */
-#define PSW_NL_DO_PARSE(name, cmd_, policy_)				\
-	{								\
-		.cmd = PSW_CMD_##cmd_,					\
-		.doit = psw_nl_##name##_doit,				\
-		.policy = policy_,					\
-		.maxattr = PSW_A_MAX,					\
-		.flags = GENL_UNS_ADMIN_PERM,				\
-		.internal_flags = PSW_NL_CHANGE | PSW_NL_PARSE,		\
-	}
+	return psw_nl_dump(skb, cb, psw_nl_each_part, &each);
+}
 
-/* A change to what no dump stamps with the generation: trace, sessions. */
-#define PSW_NL_DO_NOGEN(name, cmd_, policy_)				\
+/*
+ * A change: @iflags PSW_NL_CHANGE when dumps stamp what it changes with
+ * the generation, | PSW_NL_PARSE when its doit locks after parsing.
+ */
+#define PSW_NL_DO(name, cmd_, policy_, iflags)				\
 	{								\
 		.cmd = PSW_CMD_##cmd_,					\
 		.doit = psw_nl_##name##_doit,				\
 		.policy = policy_,					\
 		.maxattr = PSW_A_MAX,					\
 		.flags = GENL_UNS_ADMIN_PERM,				\
+		.internal_flags = iflags,				\
 	}
 
 #define PSW_NL_DUMP(name, cmd_, policy_)				\
@@ -210,20 +215,20 @@ static const struct genl_ops psw_genl_ops[] = {
 		.maxattr = PSW_A_MAX,
 		.internal_flags = PSW_NL_READ,
 	},
-	PSW_NL_DO(switch_set, SWITCH_SET, psw_switch_set_nl_policy),
+	PSW_NL_DO(switch_set, SWITCH_SET, psw_switch_set_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DUMP(port_get, PORT_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO(port_new, PORT_NEW, psw_port_new_nl_policy),
-	PSW_NL_DO(port_del, PORT_DEL, psw_port_del_nl_policy),
+	PSW_NL_DO(port_new, PORT_NEW, psw_port_new_nl_policy, PSW_NL_CHANGE),
+	PSW_NL_DO(port_del, PORT_DEL, psw_port_del_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DUMP(route_get, ROUTE_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO(route_new, ROUTE_NEW, psw_route_new_nl_policy),
-	PSW_NL_DO(route_del, ROUTE_DEL, psw_route_del_nl_policy),
+	PSW_NL_DO(route_new, ROUTE_NEW, psw_route_new_nl_policy, PSW_NL_CHANGE),
+	PSW_NL_DO(route_del, ROUTE_DEL, psw_route_del_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DUMP(neigh_get, NEIGH_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO(neigh_new, NEIGH_NEW, psw_neigh_new_nl_policy),
-	PSW_NL_DO(neigh_del, NEIGH_DEL, psw_neigh_del_nl_policy),
+	PSW_NL_DO(neigh_new, NEIGH_NEW, psw_neigh_new_nl_policy, PSW_NL_CHANGE),
+	PSW_NL_DO(neigh_del, NEIGH_DEL, psw_neigh_del_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DUMP(acl_get, ACL_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO_PARSE(acl_set, ACL_SET, psw_acl_set_nl_policy),
-	PSW_NL_DO(acl_del, ACL_DEL, psw_acl_del_nl_policy),
-	PSW_NL_DO(acl_bind, ACL_BIND, psw_acl_bind_nl_policy),
+	PSW_NL_DO(acl_set, ACL_SET, psw_acl_set_nl_policy, PSW_NL_CHANGE | PSW_NL_PARSE),
+	PSW_NL_DO(acl_del, ACL_DEL, psw_acl_del_nl_policy, PSW_NL_CHANGE),
+	PSW_NL_DO(acl_bind, ACL_BIND, psw_acl_bind_nl_policy, PSW_NL_CHANGE),
 	{
 		/* The first part copies the sessions; done frees the copy. */
 		.cmd = PSW_CMD_SESSION_GET,
@@ -232,16 +237,16 @@ static const struct genl_ops psw_genl_ops[] = {
 		.policy = psw_session_nl_policy,
 		.maxattr = PSW_A_MAX,
 	},
-	PSW_NL_DO_NOGEN(session_flush, SESSION_FLUSH, psw_session_nl_policy),
+	PSW_NL_DO(session_flush, SESSION_FLUSH, psw_session_nl_policy, 0),
 	PSW_NL_DUMP(service_get, SERVICE_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO_PARSE(service_new, SERVICE_NEW, psw_service_new_nl_policy),
-	PSW_NL_DO(service_del, SERVICE_DEL, psw_service_del_nl_policy),
+	PSW_NL_DO(service_new, SERVICE_NEW, psw_service_new_nl_policy, PSW_NL_CHANGE | PSW_NL_PARSE),
+	PSW_NL_DO(service_del, SERVICE_DEL, psw_service_del_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DUMP(snat_get, SNAT_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO(snat_new, SNAT_NEW, psw_snat_new_nl_policy),
-	PSW_NL_DO(snat_del, SNAT_DEL, psw_snat_del_nl_policy),
+	PSW_NL_DO(snat_new, SNAT_NEW, psw_snat_new_nl_policy, PSW_NL_CHANGE),
+	PSW_NL_DO(snat_del, SNAT_DEL, psw_snat_del_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DUMP(trace_get, TRACE_GET, psw_switch_get_nl_policy),
-	PSW_NL_DO_NOGEN(trace_add, TRACE_ADD, psw_trace_add_nl_policy),
-	PSW_NL_DO_NOGEN(trace_clear, TRACE_CLEAR, psw_switch_get_nl_policy),
+	PSW_NL_DO(trace_add, TRACE_ADD, psw_trace_add_nl_policy, 0),
+	PSW_NL_DO(trace_clear, TRACE_CLEAR, psw_switch_get_nl_policy, 0),
 	PSW_NL_DUMP(counter_get, COUNTER_GET, psw_switch_get_nl_policy),
 };
 

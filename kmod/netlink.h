@@ -45,7 +45,15 @@ struct psw_port *psw_nl_port(struct psw_switch *sw, struct genl_info *info,
 int psw_nl_parse_nest(struct genl_info *info, int type, int max,
 		      const struct nla_policy *policy, struct nlattr **tb);
 
-/* Dumps of a switch's objects, found again for each part. */
+/*
+ * Dumps of a switch's objects, the switch found again for each part:
+ * psw_nl_dump() runs @part under RCU with it, and returns the part's size
+ * or why there is no switch.
+ */
+typedef void (*psw_nl_part_fn)(struct sk_buff *skb, struct netlink_callback *cb,
+			       struct psw_switch *sw, const void *arg);
+int psw_nl_dump(struct sk_buff *skb, struct netlink_callback *cb, psw_nl_part_fn part,
+		const void *arg);
 struct psw_switch *psw_nl_dump_switch(struct sk_buff *skb,
 				      struct netlink_callback *cb);
 void *psw_nl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd);

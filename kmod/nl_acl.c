@@ -235,26 +235,19 @@ static u32 psw_nl_acl_msg(struct sk_buff *skb, struct netlink_callback *cb,
  * cb->args[0]: the ACL number to resume at, cb->args[1]: its first rule
  * not sent. A long ACL spans messages, each saying where its rules start.
  */
-int psw_nl_acl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static void psw_nl_acl_part(struct sk_buff *skb, struct netlink_callback *cb,
+			    struct psw_switch *sw, const void *arg)
 {
 	unsigned long num = cb->args[0];
-	struct psw_switch *sw;
 	struct psw_acl *acl;
-	int ret;
 	u32 end;
 
-	rcu_read_lock();
-	sw = psw_nl_dump_switch(skb, cb);
-	if (IS_ERR(sw)) {
-		ret = PTR_ERR(sw);
-		goto out;
-	}
 	for (acl = xa_find(&sw->acls, &num, U32_MAX, XA_PRESENT); acl;
 	     acl = xa_find_after(&sw->acls, &num, U32_MAX, XA_PRESENT)) {
 		while (cb->args[1] < acl->nrules) {
 			end = psw_nl_acl_msg(skb, cb, acl, cb->args[1]);
 			if (end == cb->args[1])
-				goto full;
+				return;
 			cb->args[1] = end;
 		}
 		cb->args[0] = num + 1;
@@ -262,11 +255,11 @@ int psw_nl_acl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (num == U32_MAX)
 			break;
 	}
-full:
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
+}
+
+int psw_nl_acl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return psw_nl_dump(skb, cb, psw_nl_acl_part, NULL);
 }
 
 int psw_nl_acl_bind_doit(struct sk_buff *skb, struct genl_info *info)

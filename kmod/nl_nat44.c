@@ -197,37 +197,30 @@ static u32 psw_nl_service_msg(struct sk_buff *skb, struct netlink_callback *cb,
  * in one, each with the service's key: cb->args[0] is the service's place
  * in the list, cb->args[1] its first backend still to send.
  */
-int psw_nl_service_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static void psw_nl_service_part(struct sk_buff *skb, struct netlink_callback *cb,
+				struct psw_switch *sw, const void *arg)
 {
 	const struct psw_nat_service *svc;
-	struct psw_switch *sw;
 	long i = 0;
-	int ret;
 	u32 end;
 
-	rcu_read_lock();
-	sw = psw_nl_dump_switch(skb, cb);
-	if (IS_ERR(sw)) {
-		ret = PTR_ERR(sw);
-		goto out;
-	}
 	list_for_each_entry_rcu(svc, &sw->nat.list, list) {
 		if (i++ < cb->args[0])
 			continue;
 		while (cb->args[1] < svc->nbackends) {
 			end = psw_nl_service_msg(skb, cb, svc, cb->args[1]);
 			if (end == cb->args[1])
-				goto full;
+				return;
 			cb->args[1] = end;
 		}
 		cb->args[0] = i;
 		cb->args[1] = 0;
 	}
-full:
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
+}
+
+int psw_nl_service_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return psw_nl_dump(skb, cb, psw_nl_service_part, NULL);
 }
 
 /* The SNAT nest, with its port, which both commands require. */

@@ -27,20 +27,13 @@ static int psw_nl_fill_neigh(struct sk_buff *skb, const struct psw_neigh *n,
 }
 
 /* cb->args[0] and [1]: the cursor of psw_neigh_at(). */
-int psw_nl_neigh_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static void psw_nl_neigh_part(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct psw_switch *sw, const void *arg)
 {
-	struct psw_switch *sw;
 	struct psw_port *port;
 	struct psw_neigh *n;
 	void *hdr;
-	int ret;
 
-	rcu_read_lock();
-	sw = psw_nl_dump_switch(skb, cb);
-	if (IS_ERR(sw)) {
-		ret = PTR_ERR(sw);
-		goto out;
-	}
 	for (; (n = psw_neigh_at(sw, &cb->args[0], &cb->args[1])); cb->args[1]++) {
 		port = psw_port_get(sw, n->port);
 		if (!port)
@@ -54,10 +47,11 @@ int psw_nl_neigh_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		psw_nl_dump_end(skb, cb, hdr);
 	}
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
+}
+
+int psw_nl_neigh_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return psw_nl_dump(skb, cb, psw_nl_neigh_part, NULL);
 }
 
 /* The neighbor the nest names: its address, and its port's index. */

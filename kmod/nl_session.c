@@ -117,13 +117,30 @@ int psw_nl_session_get_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/* The copy's sessions from where the last part stopped, as many as fit. */
+static void psw_nl_session_part(struct sk_buff *skb, struct netlink_callback *cb,
+				struct psw_switch *sw, const void *arg)
+{
+	struct psw_nl_sess_dump *d = (void *)cb->args[0];
+	void *hdr;
+
+	for (; d->next < d->n; d->next++) {
+		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_SESSION_GET);
+		if (!hdr)
+			break;
+		if (psw_nl_fill_session(skb, sw, &d->s[d->next])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+}
+
 /* cb->args[0]: the copy the first part made. */
 int psw_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct psw_nl_sess_dump *d = (void *)cb->args[0];
 	struct psw_switch *sw;
-	void *hdr;
-	int ret;
 
 	if (!d) {
 		/* RTNL keeps the switch while the copy is allocated. */
@@ -139,26 +156,7 @@ int psw_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			return d ? PTR_ERR(d) : -ENOMEM;
 		cb->args[0] = (long)d;
 	}
-	rcu_read_lock();
-	sw = psw_nl_dump_switch(skb, cb);
-	if (IS_ERR(sw)) {
-		ret = PTR_ERR(sw);
-		goto out;
-	}
-	for (; d->next < d->n; d->next++) {
-		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_SESSION_GET);
-		if (!hdr)
-			break;
-		if (psw_nl_fill_session(skb, sw, &d->s[d->next])) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
+	return psw_nl_dump(skb, cb, psw_nl_session_part, NULL);
 }
 
 int psw_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info)

@@ -40,21 +40,13 @@ static int psw_nl_fill_trace(struct sk_buff *skb, const struct psw_trace_rec *re
 }
 
 /* cb->args[0]: the next trace sequence number to send. */
-int psw_nl_trace_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static void psw_nl_trace_part(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct psw_switch *sw, const void *arg)
 {
+	struct psw_trace *t = &sw->trace;
 	const struct psw_trace_rec *rec;
-	struct psw_switch *sw;
-	struct psw_trace *t;
 	void *hdr;
-	int ret;
 
-	rcu_read_lock();
-	sw = psw_nl_dump_switch(skb, cb);
-	if (IS_ERR(sw)) {
-		ret = PTR_ERR(sw);
-		goto out;
-	}
-	t = &sw->trace;
 	spin_lock_bh(&t->lock);
 	for (rec = psw_trace_from(t, cb->args[0]); rec;
 	     rec = psw_trace_from(t, rec->seq + 1)) {
@@ -69,8 +61,9 @@ int psw_nl_trace_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[0] = rec->seq + 1;
 	}
 	spin_unlock_bh(&t->lock);
-	ret = skb->len;
-out:
-	rcu_read_unlock();
-	return ret;
+}
+
+int psw_nl_trace_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return psw_nl_dump(skb, cb, psw_nl_trace_part, NULL);
 }
