@@ -3,11 +3,6 @@
 # podswitch and through the kernel's own IP forwarding between the same
 # kind of veths (Calico's way: /32 routes, proxy ARP), in the same VM.
 set -u
-build=$1 secs=${2:-5}
-export PSW_BUILD=$build PSWCTL=$PSW_REPO/ctl/pswctl
-. "$PSW_REPO/tests/netns/lib.sh"
-psw_load
-
 . "$PSW_REPO/bench/lib.sh"
 bench_pods
 

@@ -1,6 +1,11 @@
 # shellcheck shell=bash
 # Shared by the bench guests (bench/*-guest.sh), inside the bench VM: the
-# two paths every benchmark compares, and how a run is measured.
+# two paths every benchmark compares, and how a run is measured. Sourced
+# with the guest's arguments, BUILD [SECONDS per run], by bench/run.
+build=$1 secs=${2:-5}
+export PSW_BUILD=$build PSWCTL=$PSW_REPO/ctl/pswctl
+. "$PSW_REPO/tests/netns/lib.sh"
+psw_load
 
 # bench_pods: pod1 -> pod2 through podswitch (psw0), pod3 -> pod4 through
 # the kernel's IP forwarding between the same kind of veths (Calico's way:

@@ -11,10 +11,6 @@
 #  4. NAT memory: 50000 UDP sessions, slab object size and the growth of
 #     Slab + VmallocUsed per session.
 set -u
-build=$1 secs=${2:-5}
-export PSW_BUILD=$build PSWCTL=$PSW_REPO/ctl/pswctl
-. "$PSW_REPO/tests/netns/lib.sh"
-psw_load
 . "$PSW_REPO/bench/lib.sh"
 bench_pods
 ip netns exec pod2 $NSTOOL crr-server 10.1.1.7 8080 &
