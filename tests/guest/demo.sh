@@ -1,6 +1,7 @@
 #!/bin/bash
 # The demo's guest half (see tests/demo): the VM's root netns plays the
-# host, a netns plays the server pod of HOST_TO_POD.md.
+# host, a netns plays the server pod of the reference flow
+# (Documentation/podswitch.rst, "The reference flow").
 set -u
 build=$1
 pswctl=$PSW_REPO/ctl/pswctl
@@ -25,9 +26,9 @@ run ip link set psw0 up
 run ip -br link show psw0
 
 step "What the switch reports"
-run "$pswctl" show
-run "$pswctl" show psw0
-run "$pswctl" -j show
+run "$pswctl" switch show
+run "$pswctl" switch show psw0
+run "$pswctl" -j switch show
 
 step "The server pod: netns pod1, 10.1.1.6, a TCP server on 8080"
 ip netns add pod1
@@ -50,15 +51,15 @@ run ip addr add 172.30.1.2/24 dev hostif
 
 step "Attach the pod's veth to the switch as a pod port"
 run "$pswctl" port add psw0 dev veth-pod1 ip 10.1.1.6
-run "$pswctl" show psw0 ports
-run "$pswctl" show psw0 routes
+run "$pswctl" port show psw0
+run "$pswctl" route show psw0
 
 step "Route the pod subnet from the host into the switch"
 run ip route add 10.1.0.0/16 dev psw0
 run ip route get 10.1.1.6
 
 step "Trace the next packets, and connect from the host to 10.1.1.6:8080"
-run "$pswctl" trace psw0 add 20
+run "$pswctl" trace add psw0 20
 for i in $(seq 1 100); do
 	ip netns exec pod1 ss -ltnH | grep -q ':8080 ' && break
 	sleep 0.2
@@ -71,16 +72,16 @@ print(s.recv(17).decode().strip())'
 
 step "The host learned the switch MAC for 10.1.1.6 by ARP; the switch learned the host's"
 run ip neigh show dev psw0
-run "$pswctl" show psw0 neigh
+run "$pswctl" neigh show psw0
 
-step "The SYN and the SYN-ACK, node by node (compare HOST_TO_POD.md)"
-"$pswctl" trace psw0 show >/tmp/trace.txt
+step "The SYN and the SYN-ACK, node by node (Documentation/podswitch.rst, "The reference flow")"
+"$pswctl" trace show psw0 >/tmp/trace.txt
 awk 'BEGIN { RS = "Packet [0-9]+\n" } /flags 0x02 SYN,/ { print "SYN:"; print; exit }' /tmp/trace.txt
 awk 'BEGIN { RS = "Packet [0-9]+\n" } /flags 0x12 SYN ACK,/ { print "SYN-ACK:"; print; exit }' /tmp/trace.txt
 
 step "Counters"
-run "$pswctl" show psw0 errors
-run "$pswctl" show psw0 stats
+run "$pswctl" stats errors psw0
+run "$pswctl" stats ports psw0
 run ip -s link show psw0
 
 step "Delete the switch, unload the module"
@@ -88,5 +89,5 @@ kill $server 2>/dev/null
 wait 2>/dev/null
 run ip link del psw0
 run rmmod podswitch
-run "$pswctl" show
+run "$pswctl" switch show
 exit 0
