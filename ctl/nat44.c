@@ -283,14 +283,12 @@ static void print_loopback(const struct sw *sw, const struct nlmsghdr *nlh,
 	print_string(PRINT_TEXT, NULL, "loopback %s\n", lo ? fmt_ip4(lo) : "switch address");
 }
 
-/* The NAT loopback address, in the object nat44 show prints. */
+/* The NAT loopback address, from the switch get req_start() prepared. */
 static int show_loopback(struct req *r)
 {
 	struct psw_msgs msgs = {};
 	int ret = -1;
 
-	r->nlh = psw_nl_req(r->nl, PSW_CMD_SWITCH_GET, 0);
-	mnl_attr_put_strz(r->nlh, PSW_A_IFNAME, r->sw.name);
 	if (!psw_nl_collect(r->nl, &msgs) && msgs.n == 1) {
 		print_loopback(&r->sw, msgs.v[0], 0, NULL);
 		ret = 0;

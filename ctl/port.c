@@ -21,7 +21,7 @@ static const char *const port_types[] = {
 };
 
 /* A port's counters (PSW_PORT_A_STATS), on the line begun. */
-void print_port_stats(const struct nlattr *nest)
+static void print_port_stats(const struct nlattr *nest)
 {
 	const struct nlattr *st[PSW_STATS_A_MAX + 1];
 
@@ -35,7 +35,7 @@ void print_port_stats(const struct nlattr *nest)
 	print_uint(PRINT_ANY, "drops", " drops %" PRIu64 "\n", attr_u64(st[PSW_STATS_A_DROPS], 0));
 }
 
-/* One port: "sw_if N NAME", then (unless @stats_only) what it is. */
+/* One port: "sw_if N NAME", then (unless *@arg, stats only) what it is. */
 void print_port(const struct sw *sw, const struct nlmsghdr *nlh, unsigned int i, void *arg)
 {
 	const struct nlattr *tb[PSW_A_MAX + 1], *pt[PSW_PORT_A_MAX + 1], *a;

@@ -49,8 +49,13 @@ void print_usage(FILE *f, const struct object *obj);
 int legacy_show(int argc, char **argv);
 int legacy_set(int argc, char **argv);
 
-/* Nests of the switch's settings (switch.c), shared with legacy_set. */
+/* switch set (switch.c), which legacy_set and nat44 loopback call. */
 int switch_set(const char *sw, int argc, char **argv, int arg);
+
+struct nlmsghdr;
+struct sw;
+/* A port message (port.c), as port show and stats ports print it. */
+void print_port(const struct sw *sw, const struct nlmsghdr *nlh, unsigned int i, void *arg);
 
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -13,8 +13,6 @@
 
 #include <inttypes.h>
 
-void print_port(const struct sw *sw, const struct nlmsghdr *nlh, unsigned int i, void *arg);
-
 static void print_counter(const struct sw *sw, const struct nlmsghdr *nlh,
 			  unsigned int i, void *arg)
 {

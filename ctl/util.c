@@ -88,7 +88,7 @@ bool parse_u32(const char *s, uint32_t max, uint32_t *v)
 	return true;
 }
 
-/* @s split at the first @sep into @a and @b (NULL without one). */
+/* @s copied into @buf and cut at its first @sep: *@b the rest, or NULL. */
 static bool split(const char *s, int sep, char *buf, size_t size, char **b)
 {
 	if (strlen(s) >= size)

@@ -5,7 +5,7 @@
 # forms of pswctl 0.1 (show, set, nat44 loopback, trace SWITCH VERB) give
 # what the new ones give. Batches (-b) keep it to a few processes.
 . "$(dirname "$0")/lib.sh"
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+repo=$PSW_REPO
 topology psw0 pod1=10.1.1.6
 podns pod2 10.1.1.7
 ip -n pod2 link set eth0 address 02:00:00:00:00:07

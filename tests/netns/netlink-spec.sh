@@ -7,7 +7,7 @@
 # each attribute it does not take, at the top level as the spec lists
 # them and in its nests as the table below says.
 . "$(dirname "$0")/lib.sh"
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+repo=$PSW_REPO
 spec=$repo/Documentation/netlink/specs/podswitch.yaml
 ynl=${PSW_CACHE:-/var/cache/podswitch}/src/ynl
 [ -f "$ynl/tools/net/ynl/cli.py" ] || bail "no YNL at $ynl (tests/kernel/ynl extracts it)"

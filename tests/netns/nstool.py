@@ -485,40 +485,24 @@ class Spec:
                 out += nla(t, val)
         return out
 
-    def path(self, aset, data, target, pos=0):
-        """The attribute at byte TARGET of DATA, as names: "port.type"."""
+    def locate(self, aset, data, target, pos=0):
+        """The attribute at byte TARGET of DATA: its path of names
+        ("port.type") and the attribute set it nests, or (None, None)."""
         while pos + 4 <= len(data):
             alen, atype = struct.unpack_from("=HH", data, pos)
             if alen < 4:
                 break
             t = atype & 0x3fff
             spec = next((a for a in self.sets.get(aset, {}).values()
-                         if a["value"] == t), None)
-            name = spec["name"] if spec else str(t)
+                         if a["value"] == t), {})
+            name, sub = spec.get("name", str(t)), spec.get("nested-attributes")
             if pos == target:
-                return name
+                return name, sub
             if pos < target < pos + alen and atype & NLA_F_NESTED:
-                inner = self.path(spec and spec.get("nested-attributes"),
-                                  data[:pos + alen], target, pos + 4)
-                return f"{name}.{inner}" if inner else None
+                inner, inner_set = self.locate(sub, data[:pos + alen], target, pos + 4)
+                return (f"{name}.{inner}", inner_set) if inner else (None, None)
             pos += (alen + 3) & ~3
-        return None
-
-    def nest_set(self, aset, data, target, pos=0):
-        """The attribute set of the nest at byte TARGET of DATA."""
-        while pos + 4 <= len(data):
-            alen, atype = struct.unpack_from("=HH", data, pos)
-            if alen < 4:
-                break
-            spec = next((a for a in self.sets.get(aset, {}).values()
-                         if a["value"] == atype & 0x3fff), {})
-            sub = spec.get("nested-attributes")
-            if pos == target:
-                return sub
-            if pos < target < pos + alen and atype & NLA_F_NESTED:
-                return self.nest_set(sub, data[:pos + alen], target, pos + 4)
-            pos += (alen + 3) & ~3
-        return None
+        return None, None
 
     def name(self, aset, t):
         return next((a["name"] for a in self.sets.get(aset, {}).values()
@@ -590,16 +574,17 @@ def genl_request(sock, family, spec, op, attrs, seq):
                         text = val.split(b"\0")[0].decode()
                     elif atype == NLMSGERR_ATTR_OFFS:
                         # The bad attribute's offset in the request: name it.
-                        bad = spec.path(aset, msg[20:], struct.unpack("=I", val)[0] - 20)
+                        bad, _ = spec.locate(aset, msg[20:], struct.unpack("=I", val)[0] - 20)
                     elif atype == NLMSGERR_ATTR_MISS_TYPE:
                         miss = struct.unpack("=I", val)[0]
                     elif atype == NLMSGERR_ATTR_MISS_NEST:
                         nest = struct.unpack("=I", val)[0] - 20
                     pos += (alen + 3) & ~3
                 if miss is not None:
-                    where = (spec.nest_set(aset, msg[20:], nest) if nest is not None
-                             else aset)
-                    path = spec.path(aset, msg[20:], nest) + "." if nest is not None else ""
+                    path, where = "", aset
+                    if nest is not None:
+                        path, where = spec.locate(aset, msg[20:], nest)
+                        path += "."
                     text += f"missing {path}{spec.name(where, miss)}"
                 if bad:
                     text += f" [attr {bad}]"
