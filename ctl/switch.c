@@ -3,6 +3,7 @@
  * pswctl switch show [SWITCH]
  * pswctl switch set SWITCH SETTING...
  *   SETTING := mac MAC | address ADDR | host-routes {on|off} | anti-spoof {on|off}
+ *            | icmp-rate N | icmp-burst N
  *            | [acl|nat44] timeout {tcp-established|tcp-transient|udp|icmp} SECONDS
  *            | [acl|nat44] max-sessions N | nat44 loopback ADDR
  * and pswctl 0.1's "show [SWITCH [OBJECT]]" and "set SWITCH [acl|nat44] ...".
@@ -74,6 +75,9 @@ static void print_switch(const struct nlmsghdr *nlh, bool detail)
 	print_on_off(PRINT_ANY, "host_routes", " host-routes %s",
 		     attr_u8(tb[PSW_A_HOST_ROUTES], 0));
 	print_on_off(PRINT_ANY, "anti_spoof", " anti-spoof %s", attr_u8(tb[PSW_A_ANTI_SPOOF], 0));
+	print_uint(PRINT_ANY, "icmp_rate", " icmp-rate %" PRIu64, attr_u32(tb[PSW_A_ICMP_RATE], 0));
+	print_uint(PRINT_ANY, "icmp_burst", " icmp-burst %" PRIu64,
+		   attr_u32(tb[PSW_A_ICMP_BURST], 0));
 	print_text("\n");
 	if (json || detail) {
 		print_session_settings("acl", tb[PSW_A_MAX_SESSIONS], tb[PSW_A_TIMEOUTS]);
@@ -208,6 +212,15 @@ static int parse_setting(struct nlmsghdr *nlh, struct table_settings *tables,
 		if (!parse_ip4(v, &addr))
 			return usage_error("bad IPv4 address \"%s\"", v);
 		mnl_attr_put_u32(nlh, PSW_A_ADDRESS, addr);
+	} else if (is(w, "icmp-rate") || is(w, "icmp-burst")) {
+		/* Not abbreviated: "icmp" would be either. */
+		bool rate = is(w, "icmp-rate");
+		uint32_t n;
+
+		if (!parse_u32(v, rate ? UINT32_MAX : PSW_ICMP_BURST_MAX, &n) || (!rate && !n))
+			return usage_error("%s: expected %u..%u, not \"%s\"", w, !rate,
+					   rate ? UINT32_MAX : PSW_ICMP_BURST_MAX, v);
+		mnl_attr_put_u32(nlh, rate ? PSW_A_ICMP_RATE : PSW_A_ICMP_BURST, n);
 	} else if (matches(w, "host-routes") || matches(w, "anti-spoof")) {
 		if (!parse_on_off(v, &on))
 			return usage_error("expected on or off, not \"%s\"", v);
@@ -247,6 +260,7 @@ err:
 static const struct verb switch_verbs[] = {
 	{ "show", switch_show, "", .sw_optional = true },
 	{ "set", switch_set, " [mac MAC] [address ADDR] [host-routes on|off] [anti-spoof on|off]\n"
+			     "          [icmp-rate N] [icmp-burst N]\n"
 			     "          [[acl|nat44] timeout {tcp-established|tcp-transient|udp|icmp} SECONDS]...\n"
 			     "          [[acl|nat44] max-sessions N] [nat44 loopback ADDR]" },
 };

@@ -153,16 +153,16 @@ struct psw_acl *psw_acl_alloc(u32 num, u32 nrules)
 
 	int cpu;
 
-	acl = kvzalloc(struct_size(acl, rules, nrules), GFP_KERNEL);
+	acl = kvzalloc(struct_size(acl, rules, nrules), GFP_KERNEL_ACCOUNT);
 	if (!acl)
 		return NULL;
 	kref_init(&acl->ref);
-	acl->hits = kcalloc(nr_cpu_ids, sizeof(*acl->hits), GFP_KERNEL);
+	acl->hits = kcalloc(nr_cpu_ids, sizeof(*acl->hits), GFP_KERNEL_ACCOUNT);
 	if (!acl->hits)
 		goto err;
 	for_each_possible_cpu(cpu) {
 		acl->hits[cpu] = kvzalloc_node(struct_size(acl->hits[cpu], n, nrules),
-					       GFP_KERNEL, cpu_to_node(cpu));
+					       GFP_KERNEL_ACCOUNT, cpu_to_node(cpu));
 		if (!acl->hits[cpu])
 			goto err;
 		u64_stats_init(&acl->hits[cpu]->syncp);
@@ -232,6 +232,14 @@ static bool psw_acl_mask_eq(const struct psw_acl_mask *a, const struct psw_acl_m
 	       a->dport == b->dport && a->proto == b->proto && a->flags == b->flags;
 }
 
+static u32 psw_acl_mask_hash(const struct psw_acl_mask *m)
+{
+	const u32 w[] = { (__force u32)m->src, (__force u32)m->dst,
+			  (u32)m->sport << 16 | m->dport, (u32)m->proto << 8 | m->flags };
+
+	return jhash2(w, ARRAY_SIZE(w), 0);
+}
+
 static void psw_acl_key(struct psw_acl_key *k, const struct psw_acl_mask *m, u16 mi,
 			__be32 src, __be32 dst, u16 sport, u16 dport, u8 proto, u8 flags)
 {
@@ -256,8 +264,13 @@ void psw_acl_cls_free(struct psw_acl_cls *cls)
 
 	if (!cls)
 		return;
+	/*
+	 * Not freed at once even from an RCU callback: a dump that found
+	 * the ACL by its number may have begun after this classifier's
+	 * grace period did, and reads it still.
+	 */
 	for (i = 0; i < cls->nacls; i++)
-		kref_put(&cls->acls[i]->ref, psw_acl_release_now);
+		psw_acl_put(cls->acls[i]);
 	kvfree(cls->rules);
 	kvfree(cls->masks);
 	kvfree(cls->nodes);
@@ -282,20 +295,23 @@ struct psw_acl_cls *psw_acl_cls_build(struct psw_acl *const *acls, u32 nacls)
 {
 	struct psw_acl_cls *cls;
 	struct psw_acl_mask m;
-	u32 i, j, pos, n = 0, nb;
+	u32 i, j, h, pos, n = 0, nb, *mtab = NULL;
 
 	for (i = 0; i < nacls; i++)
 		n += acls[i]->nrules;
-	cls = kzalloc(struct_size(cls, acls, nacls), GFP_KERNEL);
+	cls = kzalloc(struct_size(cls, acls, nacls), GFP_KERNEL_ACCOUNT);
 	if (!cls)
 		return NULL;
 	nb = roundup_pow_of_two(max(2 * n, 16U));
-	cls->rules = kvmalloc_array(n, sizeof(*cls->rules), GFP_KERNEL);
-	cls->masks = kvmalloc_array(n, sizeof(*cls->masks), GFP_KERNEL);
-	cls->nodes = kvmalloc_array(n, sizeof(*cls->nodes), GFP_KERNEL);
-	cls->buckets = kvmalloc_array(nb, sizeof(*cls->buckets), GFP_KERNEL);
-	if ((n && (!cls->rules || !cls->masks || !cls->nodes)) || !cls->buckets)
+	cls->rules = kvmalloc_array(n, sizeof(*cls->rules), GFP_KERNEL_ACCOUNT);
+	cls->masks = kvmalloc_array(n, sizeof(*cls->masks), GFP_KERNEL_ACCOUNT);
+	cls->nodes = kvmalloc_array(n, sizeof(*cls->nodes), GFP_KERNEL_ACCOUNT);
+	cls->buckets = kvmalloc_array(nb, sizeof(*cls->buckets), GFP_KERNEL_ACCOUNT);
+	/* Where each distinct mask is, by its hash: found in O(1), not O(masks). */
+	mtab = kvmalloc_array(nb, sizeof(*mtab), GFP_KERNEL);
+	if ((n && (!cls->rules || !cls->masks || !cls->nodes)) || !cls->buckets || !mtab)
 		goto err;
+	memset(mtab, 0xff, nb * sizeof(*mtab));
 	cls->hmask = nb - 1;
 	cls->seed = get_random_u32();
 	cls->nrules = n;
@@ -313,14 +329,20 @@ struct psw_acl_cls *psw_acl_cls_build(struct psw_acl *const *acls, u32 nacls)
 		const struct psw_acl_rule *r = &cls->rules[pos].r;
 
 		psw_acl_rule_mask(r, &m);
-		/* Masks are found in the order of their first rule. */
-		for (j = 0; j < cls->nmasks; j++)
-			if (psw_acl_mask_eq(&cls->masks[j], &m))
-				break;
-		if (j == cls->nmasks) {
+		/* Masks are numbered in the order of their first rule. */
+		for (h = psw_acl_mask_hash(&m) & cls->hmask;
+		     (j = mtab[h]) != PSW_ACL_NONE && !psw_acl_mask_eq(&cls->masks[j], &m);
+		     h = (h + 1) & cls->hmask)
+			;
+		if (j == PSW_ACL_NONE) {
 			m.first = pos;
-			cls->masks[cls->nmasks++] = m;
+			j = cls->nmasks++;
+			cls->masks[j] = m;
+			mtab[h] = j;
 		}
+		/* A namespaced admin's 16 x 16384 rules, under RTNL. */
+		if (!(pos % 1024))
+			cond_resched();
 		psw_acl_key(&cls->nodes[pos].key, &cls->masks[j], j, r->src, r->dst,
 			    r->sport_min, r->dport_min, r->proto, r->tcp_flags);
 	}
@@ -336,9 +358,11 @@ struct psw_acl_cls *psw_acl_cls_build(struct psw_acl *const *acls, u32 nacls)
 		cls->acls[i] = acls[i];
 	}
 	cls->nacls = nacls;
+	kvfree(mtab);
 	return cls;
 
 err:
+	kvfree(mtab);
 	psw_acl_cls_free(cls);
 	return NULL;
 }
@@ -444,7 +468,12 @@ int psw_acl_set(struct psw_switch *sw, struct psw_acl *acl,
 
 	lockdep_assert_held(&sw->lock);
 
-	fresh = kcalloc(PSW_MAX_PORTS * 2, sizeof(*fresh), GFP_KERNEL);
+	/* Bounded: a namespaced admin's ACLs are the kernel's memory. */
+	if (!xa_load(&sw->acls, acl->num) && sw->nacls >= PSW_ACL_MAX_ACLS) {
+		NL_SET_ERR_MSG_MOD(extack, "too many ACLs: at most 4096 (PSW_ACL_MAX_ACLS)");
+		return -ENOSPC;
+	}
+	fresh = kcalloc(PSW_MAX_PORTS * 2, sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh)
 		goto err_msg;
 	for (idx = 0; idx < PSW_MAX_PORTS; idx++) {
@@ -460,11 +489,13 @@ int psw_acl_set(struct psw_switch *sw, struct psw_acl *acl,
 				goto err_free;
 		}
 	}
-	old = xa_store(&sw->acls, acl->num, acl, GFP_KERNEL);
+	old = xa_store(&sw->acls, acl->num, acl, GFP_KERNEL_ACCOUNT);
 	if (xa_is_err(old)) {
 		ret = xa_err(old);
 		goto err_free;
 	}
+	if (!old)
+		sw->nacls++;
 	for (i = 0; i < PSW_MAX_PORTS * 2; i++)
 		if (fresh[i])
 			psw_acl_publish(sw, psw_cfg(sw, sw->ports[i / 2]), i % 2, fresh[i]);
@@ -502,6 +533,7 @@ int psw_acl_del(struct psw_switch *sw, u32 num, struct netlink_ext_ack *extack)
 		}
 	}
 	psw_acl_put(xa_erase(&sw->acls, num));
+	sw->nacls--;
 	return 0;
 }
 
@@ -574,8 +606,10 @@ static void psw_acl_flow_key(const struct psw_flow *f, struct psw_sess_key *k, u
 
 /*
  * The session key of the packet an ICMP error quotes, of whose L4 header
- * only 8 bytes are sure to be there. False if truncated, or if it is an
- * error itself.
+ * only 8 bytes are sure to be there. False if truncated, if it is an
+ * error itself, or if the error does not go back to the quoted packet's
+ * source: as conntrack, else anyone who knows a session's addresses and
+ * ports sends what it likes to anyone, past every ACL, as an "error".
  */
 static bool psw_acl_inner_key(const struct sk_buff *skb, struct psw_sess_key *k)
 {
@@ -586,7 +620,7 @@ static bool psw_acl_inner_key(const struct sk_buff *skb, struct psw_sess_key *k)
 	u8 _l4[8], dir;
 
 	iph = psw_icmp_quote(skb, ip_hdrlen(skb) + sizeof(struct icmphdr), &_iph, &l4, _l4);
-	if (!iph)
+	if (!iph || iph->saddr != ip_hdr(skb)->daddr)
 		return false;
 	switch (iph->protocol) {
 	case IPPROTO_TCP:

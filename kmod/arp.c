@@ -87,10 +87,11 @@ static bool psw_arp_answers(struct psw_pkt *pkt, __be32 tip, __be32 sip)
 	const struct psw_route *r;
 	const struct psw_fib *fib;
 
-	if (tip == sip)		/* gratuitous ARP: nothing to answer */
+	/* Gratuitous ARP has nothing to answer; martians are not routed. */
+	if (tip == sip || psw_ip4_martian(tip))
 		return false;
 	if (pkt->in->type == PSW_PORT_POD)
-		return !psw_port_has_addr(pkt->in, tip) && !ipv4_is_zeronet(tip);
+		return !psw_port_has_addr(pkt->in, tip);
 	if (tip == pkt->params->address || psw_nat44_is_vip(pkt->sw, tip) ||
 	    psw_nat44_in_pool(pkt->in, tip))
 		return true;
@@ -117,7 +118,7 @@ void psw_arp_input(struct psw_pkt *pkt, struct sk_buff *skb)
 	if (arp->hdr.ar_hrd != htons(ARPHRD_ETHER) ||
 	    arp->hdr.ar_pro != htons(ETH_P_IP) ||
 	    arp->hdr.ar_hln != ETH_ALEN || arp->hdr.ar_pln != 4 ||
-	    is_multicast_ether_addr(arp->sha)) {
+	    !is_valid_ether_addr(arp->sha)) {
 		psw_drop(pkt, skb, PSW_C_ARP_BAD);
 		return;
 	}
@@ -132,7 +133,7 @@ void psw_arp_input(struct psw_pkt *pkt, struct sk_buff *skb)
 	 * Update what we asked for anywhere; create entries only on the host
 	 * port and uplinks, as pod ports have static neighbors.
 	 */
-	if (!ipv4_is_zeronet(arp->sip) &&
+	if (!psw_ip4_martian(arp->sip) &&
 	    psw_neigh_learn(pkt->sw, pkt->in->index, arp->sip, arp->sha,
 			    pkt->in->type != PSW_PORT_POD &&
 			    (answer || (op == ARPOP_REPLY &&

@@ -21,6 +21,7 @@ const struct psw_counter_info psw_counter_info[PSW_C_MAX] = {
 	[PSW_C_IP_CSUM] = { "ip4-input", "bad IPv4 header checksum", SKB_DROP_REASON_IP_CSUM },
 	[PSW_C_IP_SPOOF] = { "ip4-input", "spoofed source address", SKB_DROP_REASON_IP_RPFILTER },
 	[PSW_C_IP_BADSRC] = { "ip4-input", "martian source address", SKB_DROP_REASON_IP_INADDRERRORS },
+	[PSW_C_IP_BADDST] = { "ip4-input", "martian destination address", SKB_DROP_REASON_IP_INADDRERRORS },
 	[PSW_C_IP_REASM] = { "ip4-input", "fragments reassembled", 0 },
 	[PSW_C_ACLIN_NOMATCH] = { "acl-in", "no rule matched", SKB_DROP_REASON_NOT_SPECIFIED },
 	[PSW_C_ACLIN_DENY] = { "acl-in", "denied by rule", SKB_DROP_REASON_NOT_SPECIFIED },
@@ -46,9 +47,11 @@ const struct psw_counter_info psw_counter_info[PSW_C_MAX] = {
 	[PSW_C_NAT_OUT_FULL] = { "nat44-out", "session table full", SKB_DROP_REASON_NOT_SPECIFIED },
 	[PSW_C_NAT_OUT_NOPORT] = { "nat44-out", "no free port", SKB_DROP_REASON_NOT_SPECIFIED },
 	[PSW_C_ICMP_SENT] = { "ip4-rewrite", "ICMP errors sent", 0 },
+	[PSW_C_ICMP_LIMITED] = { "ip4-rewrite", "ICMP errors rate-limited", 0 },
 	[PSW_C_OUT_QFULL] = { "output", "neighbor queue full", SKB_DROP_REASON_NEIGH_QUEUEFULL },
 	[PSW_C_OUT_UNRES] = { "output", "neighbor unresolved", SKB_DROP_REASON_NEIGH_FAILED },
 	[PSW_C_OUT_NONEIGH] = { "output", "neighbor table full", SKB_DROP_REASON_NEIGH_CREATEFAIL },
+	[PSW_C_NEIGH_EVICT] = { "output", "neighbors forgotten for room", 0 },
 	[PSW_C_OUT_DOWN] = { "output", "port down", SKB_DROP_REASON_DEV_READY },
 	[PSW_C_OUT_GONE] = { "output", "port gone", SKB_DROP_REASON_NEIGH_DEAD },
 	[PSW_C_OUT_FRAG] = { "output", "packets fragmented", 0 },
@@ -72,3 +75,4 @@ u64 psw_counter_sum(struct psw_counters __percpu *c, enum psw_counter i)
 	}
 	return sum;
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_counter_sum);

@@ -205,11 +205,11 @@ int psw_fib_rebuild(struct psw_switch *sw)
 	lockdep_assert_held(&sw->lock);
 
 	n = psw_fib_collect(sw, NULL);
-	routes = kvmalloc_array(max(n, 1U), sizeof(*routes), GFP_KERNEL);
+	routes = kvmalloc_array(max(n, 1U), sizeof(*routes), GFP_KERNEL_ACCOUNT);
 	if (!routes)
 		return -ENOMEM;
 	n = psw_fib_collect(sw, routes);
-	fib = psw_fib_build(routes, n, GFP_KERNEL);
+	fib = psw_fib_build(routes, n, GFP_KERNEL_ACCOUNT);
 	kvfree(routes);
 	if (!fib)
 		return -ENOMEM;
@@ -245,7 +245,7 @@ int psw_fib_static_add(struct psw_switch *sw, const struct psw_route *r,
 		NL_SET_ERR_MSG_MOD(extack, "too many static routes");
 		return -ENOSPC;
 	}
-	rc = kzalloc(sizeof(*rc), GFP_KERNEL);
+	rc = kzalloc(sizeof(*rc), GFP_KERNEL_ACCOUNT);
 	if (!rc)
 		return -ENOMEM;
 	rc->r = *r;

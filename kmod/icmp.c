@@ -42,6 +42,37 @@ static bool psw_icmp_error_allowed(const struct sk_buff *skb)
 	return true;
 }
 
+/*
+ * Take a token from @rl, refilled at @rate a second up to @burst; @rate 0
+ * is no limit. Lockless, as the kernel's icmp_global_allow(): the CPU that
+ * moves the stamp adds what the time since gave, so no refill counts twice.
+ */
+bool psw_ratelimit_allow(struct psw_ratelimit *rl, u32 rate, u32 burst, u32 now)
+{
+	u32 stamp = READ_ONCE(rl->stamp), incr, next;
+	s32 elapsed = now - stamp;
+	int credit, fresh;
+
+	if (!rate)
+		return true;
+	/* Another CPU may have moved the stamp past our @now. */
+	elapsed = max(elapsed, 0);
+	incr = div_u64((u64)rate * min_t(u32, elapsed, HZ), HZ);
+	/*
+	 * The stamp moves by the time the tokens took, so that the fraction
+	 * of a token left is not lost; after a long quiet time, to now.
+	 */
+	next = elapsed > HZ ? now : stamp + (u32)div_u64((u64)incr * HZ, rate);
+	if (incr && cmpxchg(&rl->stamp, stamp, next) == stamp) {
+		credit = atomic_read(&rl->credit);
+		do {
+			fresh = min_t(u64, (u64)max(credit, 0) + incr, burst);
+		} while (!atomic_try_cmpxchg(&rl->credit, &credit, fresh));
+	}
+	return atomic_dec_if_positive(&rl->credit) >= 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_ratelimit_allow);
+
 void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
 		    u8 code, __be32 info)
 {
@@ -54,6 +85,18 @@ void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
 
 	if (!psw_icmp_error_allowed(skb))
 		return;
+	/*
+	 * Else a pod reflects its line rate off the switch (TTL 1, no
+	 * route). Fragmentation needed is not limited, as in the kernel's
+	 * icmp_ratemask: PMTU discovery must not fail for one pod's flood.
+	 */
+	if (!(type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) &&
+	    !psw_ratelimit_allow(&pkt->sw->icmp_limit, pkt->params->icmp_rate,
+				 pkt->params->icmp_burst, jiffies)) {
+		psw_count(pkt->sw->counters, PSW_C_ICMP_LIMITED);
+		psw_trace(pkt, "  ICMP type %u code %u: rate-limited\n", type, code);
+		return;
+	}
 	quote = min_t(unsigned int, skb->len, PSW_ICMP_ERR_MAX - hlen);
 	nskb = alloc_skb(LL_RESERVED_SPACE(dev) + hlen + quote, GFP_ATOMIC);
 	if (!nskb)
@@ -86,9 +129,13 @@ void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
 	nih->saddr = pkt->params->address;
 	nih->daddr = iph->saddr;
 	ip_send_check(nih);
+	if (pkt->nat_xlated && psw_nat44_icmp_untranslate(pkt, nskb)) {
+		kfree_skb(nskb);
+		return;
+	}
 
 	psw_count(pkt->sw->counters, PSW_C_ICMP_SENT);
-	psw_trace(pkt, "  ICMP type %u code %u to %pI4\n", type, code, &iph->saddr);
+	psw_trace(pkt, "  ICMP type %u code %u to %pI4\n", type, code, &ip_hdr(nskb)->daddr);
 	psw_output_frame(pkt->sw, pkt->in, nskb, eth_hdr(skb)->h_source,
 			 htons(ETH_P_IP), NULL);
 }

@@ -120,7 +120,8 @@ static void psw_trace_ip4(struct psw_pkt *pkt, const struct sk_buff *skb)
 
 /*
  * Validate the header (RFC 1812 5.2.2): version, IHL, total length
- * against the frame, header checksum. Trims link-layer padding.
+ * against the frame, header checksum; then the martian addresses.
+ * Trims link-layer padding.
  */
 enum psw_counter psw_ip4_validate(struct sk_buff *skb)
 {
@@ -142,9 +143,12 @@ enum psw_counter psw_ip4_validate(struct sk_buff *skb)
 		return PSW_C_IP_LEN;
 	if (pskb_trim_rcsum(skb, len))
 		return PSW_C_IN_NOMEM;
-	if (ipv4_is_multicast(iph->saddr) || ipv4_is_lbcast(iph->saddr) ||
-	    ipv4_is_loopback(iph->saddr) || ipv4_is_zeronet(iph->saddr))
+	/* Trimming may have moved the header of a cloned skb. */
+	iph = ip_hdr(skb);
+	if (psw_ip4_martian(iph->saddr))
 		return PSW_C_IP_BADSRC;
+	if (psw_ip4_martian(iph->daddr))
+		return PSW_C_IP_BADDST;
 	return PSW_C_MAX;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_ip4_validate);
@@ -246,6 +250,8 @@ static void psw_ip4_rewrite(struct psw_pkt *pkt, struct sk_buff *skb)
 	}
 	iph = ip_hdr(skb);
 	ip_decrease_ttl(iph);
+	/* As ip_forward(): a receive checksum does not go on with the frame. */
+	skb_forward_csum(skb);
 	psw_trace(pkt, "ip4-rewrite: tx sw_if %u (%s) via %pI4, ttl %u -> %u\n",
 		  pkt->out->index,
 		  psw_port_name(pkt->out),

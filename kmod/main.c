@@ -54,7 +54,12 @@ static void __exit psw_mod_exit(void)
 	psw_genl_uninit();
 	psw_switch_uninit();
 	psw_port_uninit();
-	/* Ports, FIBs, ACLs, sessions are freed by call_rcu() callbacks here. */
+	/*
+	 * Ports, FIBs, ACLs, sessions are freed by call_rcu() callbacks here;
+	 * a port's or a classifier's callback queues its ACLs' own, which the
+	 * first barrier does not wait for.
+	 */
+	rcu_barrier();
 	rcu_barrier();
 	psw_session_uninit();
 }

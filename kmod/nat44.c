@@ -416,7 +416,8 @@ EXPORT_SYMBOL_IF_KUNIT(psw_nat_icmp_rewrite);
  * An ICMP error about a NAT session (RFC 5508). The packet it quotes is
  * one of the session's as translated, going the other way: it becomes
  * that packet as its sender sent it. Returns the session, NULL if the
- * error is about none.
+ * error is about none or does not go back to the quoted packet's source
+ * (as conntrack: no "error" of a session to a third party).
  */
 static struct psw_session *psw_nat_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb,
 					      struct psw_sess_table *t)
@@ -425,7 +426,8 @@ static struct psw_session *psw_nat_icmp_error(struct psw_pkt *pkt, struct sk_buf
 	struct psw_session *s;
 	u8 tuple;
 
-	if (!psw_nat_inner_key(skb, ip_hdrlen(skb) + sizeof(struct icmphdr), &inner))
+	if (!psw_nat_inner_key(skb, ip_hdrlen(skb) + sizeof(struct icmphdr), &inner) ||
+	    inner.addr[0] != ip_hdr(skb)->daddr)
 		return NULL;
 	psw_nat_key_reverse(&k, &inner);
 	s = psw_sess_lookup(t, &k, &tuple, pkt->params);
@@ -439,6 +441,21 @@ static struct psw_session *psw_nat_icmp_error(struct psw_pkt *pkt, struct sk_buf
 		  psw_nat_sess(s)->id, psw_nat_proto_name(inner.proto), &inner_to.addr[0],
 		  ntohs(inner_to.port[0]), &inner_to.addr[1], ntohs(inner_to.port[1]));
 	return s;
+}
+
+/*
+ * @err is the switch's own ICMP error about @pkt, which nat44-in
+ * translated: make it about the packet as its sender sent it, and send it
+ * to that sender, as conntrack does for the errors a router makes. Else a
+ * client of a VIP gets fragmentation needed about a backend it never
+ * talked to, which its PMTU discovery ignores, and learns the backend.
+ */
+int psw_nat44_icmp_untranslate(const struct psw_pkt *pkt, struct sk_buff *err)
+{
+	struct psw_session *s = pkt->nat_sess;
+
+	return psw_nat_icmp_rewrite(err, pkt->nat_tuple ? &psw_nat_sess(s)->reply.key :
+							  &s->tuple.key);
 }
 
 static bool psw_nat_is_icmp_error(const struct sk_buff *skb)
@@ -560,6 +577,8 @@ bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb)
 		psw_drop(pkt, skb, PSW_C_IN_NOMEM);
 		return false;
 	}
+	pkt->nat_xlated = true;
+	pkt->nat_tuple = tuple;
 	psw_count(pkt->sw->counters, PSW_C_NAT_IN);
 	psw_nat_trace(pkt, "nat44-in", s, &k, &to);
 	return true;

@@ -107,5 +107,6 @@ struct psw_session *psw_nat_snat(struct psw_sess_table *t, const struct psw_para
 /* Nodes "nat44-in" and "nat44-out": false when the packet was consumed. */
 bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb);
 bool psw_nat44_out(struct psw_pkt *pkt, struct sk_buff *skb);
+int psw_nat44_icmp_untranslate(const struct psw_pkt *pkt, struct sk_buff *err);
 
 #endif /* _PSW_NAT44_H */

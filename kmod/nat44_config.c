@@ -59,7 +59,7 @@ static int psw_nat_vip_ref(struct psw_switch *sw, __be32 vip, int delta)
 	unsigned long n = xa_to_value(xa_load(&sw->nat.vips, ntohl(vip))) + delta;
 
 	return xa_err(xa_store(&sw->nat.vips, ntohl(vip), n ? xa_mk_value(n) : NULL,
-			       GFP_KERNEL));
+			       GFP_KERNEL_ACCOUNT));
 }
 
 /* The service of the connection @k opens, under RCU. */
@@ -83,7 +83,7 @@ struct psw_nat_service *psw_nat_service_alloc(u32 nbackends)
 {
 	struct psw_nat_service *svc;
 
-	svc = kzalloc(struct_size(svc, backends, nbackends), GFP_KERNEL);
+	svc = kzalloc(struct_size(svc, backends, nbackends), GFP_KERNEL_ACCOUNT);
 	if (svc)
 		svc->nbackends = nbackends;
 	return svc;
@@ -293,7 +293,7 @@ int psw_nat_snat_set(struct psw_switch *sw, struct psw_port *port, u32 first, u3
 
 	lockdep_assert_held(&sw->lock);
 
-	pool = kmalloc(sizeof(*pool), GFP_KERNEL);
+	pool = kmalloc(sizeof(*pool), GFP_KERNEL_ACCOUNT);
 	if (!pool)
 		return -ENOMEM;
 	pool->first = first;

@@ -27,7 +27,8 @@
 static struct hlist_head *psw_neigh_bucket(struct psw_neigh_table *t,
 					   u16 port, __be32 addr)
 {
-	return &t->buckets[jhash_2words((__force u32)addr, port, 0) %
+	/* Seeded: else an uplink host picks senders that share one bucket. */
+	return &t->buckets[jhash_2words((__force u32)addr, port, t->seed) %
 			   PSW_NEIGH_BUCKETS];
 }
 
@@ -49,12 +50,18 @@ EXPORT_SYMBOL_IF_KUNIT(psw_neigh_lookup);
  */
 struct psw_neigh_cb {
 	struct psw_trace_rec *tr;
+	u16 src;		/* the port it came in by */
 };
+
+static struct psw_neigh_cb *psw_neigh_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct psw_neigh_cb) > sizeof(skb->cb));
+	return (struct psw_neigh_cb *)skb->cb;
+}
 
 static struct psw_trace_rec **psw_neigh_cb_tr(struct sk_buff *skb)
 {
-	BUILD_BUG_ON(sizeof(struct psw_neigh_cb) > sizeof(skb->cb));
-	return &((struct psw_neigh_cb *)skb->cb)->tr;
+	return &psw_neigh_cb(skb)->tr;
 }
 
 static void psw_neigh_drop_queued(struct psw_switch *sw, struct sk_buff *skb,
@@ -71,16 +78,92 @@ static void psw_neigh_drop_queued(struct psw_switch *sw, struct sk_buff *skb,
 	kfree_skb_reason(skb, psw_counter_info[why].drop);
 }
 
-static void psw_neigh_free(struct psw_switch *sw, struct psw_neigh *n,
-			   enum psw_counter why)
+/* Take what waits for @n into @q. */
+static void psw_neigh_unqueue(struct psw_neigh_table *t, struct psw_neigh *n,
+			      struct sk_buff_head *q)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&n->queue)))
+	skb_queue_walk(&n->queue, skb)
+		t->qbytes_src[psw_neigh_cb(skb)->src] -= skb->truesize;
+	skb_queue_splice_tail_init(&n->queue, q);
+	t->qbytes -= n->qbytes;
+	n->qbytes = 0;
+}
+
+static void psw_neigh_free(struct psw_switch *sw, struct psw_neigh *n,
+			   enum psw_counter why)
+{
+	struct psw_neigh_table *t = &sw->neigh;
+	struct sk_buff_head q;
+	struct sk_buff *skb;
+
+	__skb_queue_head_init(&q);
+	psw_neigh_unqueue(t, n, &q);
+	while ((skb = __skb_dequeue(&q)))
 		psw_neigh_drop_queued(sw, skb, why);
 	hlist_del_rcu(&n->node);
-	sw->neigh.count--;
+	t->count--;
+	if (n->state == PSW_NEIGH_STATIC) {
+		t->nstatic--;
+	} else {
+		list_del(&n->lru);
+		list_del(&n->port_lru);
+		t->ndynamic--;
+		t->nport[n->port]--;
+		if (n->state == PSW_NEIGH_INCOMPLETE) {
+			t->nincomplete--;
+			if (n->src != PSW_NEIGH_NO_SRC)
+				t->nincomplete_src[n->src]--;
+		}
+	}
 	kfree_rcu(n, rcu);
+}
+
+/*
+ * Forget the least recently confirmed learned entry of @port's (of the
+ * whole table's if negative), among its oldest few: resolutions in
+ * progress are kept.
+ */
+static bool psw_neigh_evict(struct psw_switch *sw, int port)
+{
+	struct psw_neigh_table *t = &sw->neigh;
+	struct psw_neigh *n;
+	unsigned int i = 0;
+
+	if (port < 0) {
+		list_for_each_entry(n, &t->lru, lru)
+			if (i++ == PSW_NEIGH_EVICT_SCAN || n->state != PSW_NEIGH_INCOMPLETE)
+				goto found;
+	} else {
+		list_for_each_entry(n, &t->port_lru[port], port_lru)
+			if (i++ == PSW_NEIGH_EVICT_SCAN || n->state != PSW_NEIGH_INCOMPLETE)
+				goto found;
+	}
+	return false;
+found:
+	if (n->state == PSW_NEIGH_INCOMPLETE)
+		return false;
+	psw_count(sw->counters, PSW_C_NEIGH_EVICT);
+	psw_neigh_free(sw, n, PSW_C_OUT_UNRES);
+	return true;
+}
+
+/* Whether an entry of @state on @port, caused by @src, fits once room is made. */
+static bool psw_neigh_room(struct psw_switch *sw, u16 port, u8 state, u16 src)
+{
+	struct psw_neigh_table *t = &sw->neigh;
+
+	if (state == PSW_NEIGH_STATIC)
+		return t->nstatic < PSW_NEIGH_MAX_STATIC;
+	if (state == PSW_NEIGH_INCOMPLETE &&
+	    (t->nincomplete >= PSW_NEIGH_MAX_INCOMPLETE ||
+	     (src != PSW_NEIGH_NO_SRC &&
+	      t->nincomplete_src[src] >= PSW_NEIGH_MAX_INCOMPLETE_SRC)))
+		return false;
+	if (t->nport[port] >= PSW_NEIGH_MAX_PORT && !psw_neigh_evict(sw, port))
+		return false;
+	return t->ndynamic < PSW_NEIGH_MAX_DYNAMIC || psw_neigh_evict(sw, -1);
 }
 
 /* Send what waited for @n's MAC; @q was spliced out of it under the lock. */
@@ -111,17 +194,25 @@ static void psw_neigh_release(struct psw_switch *sw, u16 port_index,
 	rcu_read_unlock();
 }
 
+/* A new entry; @src: the port whose packet asked for an INCOMPLETE one. */
 static struct psw_neigh *psw_neigh_new(struct psw_switch *sw, u16 port,
-				       __be32 addr, const u8 *mac, u8 state)
+				       __be32 addr, const u8 *mac, u8 state, u16 src)
 {
+	struct psw_neigh_table *t = &sw->neigh;
 	struct psw_neigh *n;
 
-	if (sw->neigh.count >= PSW_NEIGH_MAX)
+	if (port >= PSW_MAX_PORTS)
 		return NULL;
+	/* Allocated first: nothing is forgotten for an entry that fails. */
 	n = kzalloc(sizeof(*n), GFP_ATOMIC);
 	if (!n)
 		return NULL;
+	if (!psw_neigh_room(sw, port, state, src)) {
+		kfree(n);
+		return NULL;
+	}
 	n->addr = addr;
+	n->src = src;
 	n->port = port;
 	n->state = state;
 	if (mac)
@@ -129,17 +220,31 @@ static struct psw_neigh *psw_neigh_new(struct psw_switch *sw, u16 port,
 	n->confirmed = jiffies;
 	n->probed = jiffies;
 	__skb_queue_head_init(&n->queue);
-	hlist_add_head_rcu(&n->node, psw_neigh_bucket(&sw->neigh, port, addr));
-	sw->neigh.count++;
+	hlist_add_head_rcu(&n->node, psw_neigh_bucket(t, port, addr));
+	t->count++;
+	if (state == PSW_NEIGH_STATIC) {
+		t->nstatic++;
+	} else {
+		list_add_tail(&n->lru, &t->lru);
+		list_add_tail(&n->port_lru, &t->port_lru[port]);
+		t->ndynamic++;
+		t->nport[port]++;
+		if (state == PSW_NEIGH_INCOMPLETE) {
+			t->nincomplete++;
+			if (src != PSW_NEIGH_NO_SRC)
+				t->nincomplete_src[src]++;
+		}
+	}
 	return n;
 }
 
 /*
- * Insert or replace (port, addr) -> mac in @state; what waited for it
- * is sent. Returns -ENOSPC when the table is full.
+ * Insert or replace (port, addr) -> mac in @state (only replace unless
+ * @create); what waited for it is sent. Returns -ENOSPC when the table is
+ * full, -ENOENT when there was nothing to replace.
  */
 static int __psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
-			   const u8 *mac, u8 state, bool keep_static)
+			   const u8 *mac, u8 state, bool keep_static, bool create)
 {
 	struct psw_neigh_table *t = &sw->neigh;
 	struct sk_buff_head q;
@@ -148,6 +253,10 @@ static int __psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&t->lock);
 	old = psw_neigh_lookup(sw, port, addr);
+	if (!old && !create) {
+		spin_unlock_bh(&t->lock);
+		return -ENOENT;
+	}
 	if (old && keep_static && old->state == PSW_NEIGH_STATIC) {
 		spin_unlock_bh(&t->lock);
 		return 0;
@@ -155,14 +264,18 @@ static int __psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
 	if (old && old->state != PSW_NEIGH_INCOMPLETE && old->state == state &&
 	    ether_addr_equal(old->mac, mac)) {
 		WRITE_ONCE(old->confirmed, jiffies);
+		if (state != PSW_NEIGH_STATIC) {
+			list_move_tail(&old->lru, &t->lru);
+			list_move_tail(&old->port_lru, &t->port_lru[port]);
+		}
 		spin_unlock_bh(&t->lock);
 		return 0;
 	}
 	if (old) {
-		skb_queue_splice_init(&old->queue, &q);
+		psw_neigh_unqueue(t, old, &q);
 		psw_neigh_free(sw, old, PSW_C_OUT_UNRES);
 	}
-	n = psw_neigh_new(sw, port, addr, mac, state);
+	n = psw_neigh_new(sw, port, addr, mac, state, PSW_NEIGH_NO_SRC);
 	spin_unlock_bh(&t->lock);
 	if (!n) {
 		struct sk_buff *skb;
@@ -178,7 +291,7 @@ static int __psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
 int psw_neigh_set(struct psw_switch *sw, u16 port, __be32 addr,
 		  const u8 *mac, u8 state)
 {
-	return __psw_neigh_set(sw, port, addr, mac, state, false);
+	return __psw_neigh_set(sw, port, addr, mac, state, false, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_neigh_set);
 
@@ -189,9 +302,7 @@ EXPORT_SYMBOL_IF_KUNIT(psw_neigh_set);
 bool psw_neigh_learn(struct psw_switch *sw, u16 port, __be32 addr,
 		     const u8 *mac, bool create)
 {
-	if (!create && !psw_neigh_lookup(sw, port, addr))
-		return false;
-	return __psw_neigh_set(sw, port, addr, mac, PSW_NEIGH_REACHABLE, true) == 0;
+	return __psw_neigh_set(sw, port, addr, mac, PSW_NEIGH_REACHABLE, true, create) == 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_neigh_learn);
 
@@ -286,7 +397,7 @@ void psw_neigh_resolve_and_send(struct psw_pkt *pkt, struct sk_buff *skb)
 	n = psw_neigh_lookup(sw, port, pkt->nexthop);
 	if (!n) {
 		n = psw_neigh_new(sw, port, pkt->nexthop, NULL,
-				  PSW_NEIGH_INCOMPLETE);
+				  PSW_NEIGH_INCOMPLETE, pkt->in->index);
 		if (!n) {
 			spin_unlock_bh(&t->lock);
 			psw_drop(pkt, skb, PSW_C_OUT_NONEIGH);
@@ -300,7 +411,14 @@ void psw_neigh_resolve_and_send(struct psw_pkt *pkt, struct sk_buff *skb)
 		psw_neigh_resolve_and_send(pkt, skb);
 		return;
 	}
-	if (skb_queue_len(&n->queue) >= PSW_NEIGH_QUEUE) {
+	/*
+	 * Bounded in packets and in bytes, a pod's GSO packets being 64 KB
+	 * each; but one packet may always wait, however big.
+	 */
+	if (skb_queue_len(&n->queue) >= PSW_NEIGH_QUEUE ||
+	    (n->qbytes && n->qbytes + skb->truesize > PSW_NEIGH_QUEUE_BYTES) ||
+	    t->qbytes + skb->truesize > PSW_NEIGH_QUEUE_TOTAL ||
+	    t->qbytes_src[pkt->in->index] + skb->truesize > PSW_NEIGH_QUEUE_SRC) {
 		spin_unlock_bh(&t->lock);
 		psw_drop(pkt, skb, PSW_C_OUT_QFULL);
 		return;
@@ -310,6 +428,10 @@ void psw_neigh_resolve_and_send(struct psw_pkt *pkt, struct sk_buff *skb)
 	/* The trace record goes with the packet. */
 	*psw_neigh_cb_tr(skb) = pkt->tr;
 	pkt->tr = NULL;
+	psw_neigh_cb(skb)->src = pkt->in->index;
+	n->qbytes += skb->truesize;
+	t->qbytes += skb->truesize;
+	t->qbytes_src[pkt->in->index] += skb->truesize;
 	__skb_queue_tail(&n->queue, skb);
 	spin_unlock_bh(&t->lock);
 	if (ask)
@@ -393,6 +515,17 @@ void psw_neigh_init(struct psw_switch *sw)
 
 	spin_lock_init(&t->lock);
 	t->count = 0;
+	t->nstatic = 0;
+	t->ndynamic = 0;
+	t->nincomplete = 0;
+	t->qbytes = 0;
+	t->seed = get_random_u32();
+	INIT_LIST_HEAD(&t->lru);
+	memset(t->nport, 0, sizeof(t->nport));
+	memset(t->nincomplete_src, 0, sizeof(t->nincomplete_src));
+	memset(t->qbytes_src, 0, sizeof(t->qbytes_src));
+	for (b = 0; b < PSW_MAX_PORTS; b++)
+		INIT_LIST_HEAD(&t->port_lru[b]);
 	for (b = 0; b < PSW_NEIGH_BUCKETS; b++)
 		INIT_HLIST_HEAD(&t->buckets[b]);
 	INIT_DELAYED_WORK(&t->gc, psw_neigh_gc);

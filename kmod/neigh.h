@@ -10,9 +10,33 @@
 struct psw_pkt;
 struct psw_switch;
 
+/* Room for the host port (index 0) and the pod and uplink ports. */
+#define PSW_MAX_PORTS 1024
+
+/*
+ * Static entries (pod addresses, configured ones) have their own room, so
+ * that nothing a pod or an uplink sends keeps a port from being added.
+ * Learned entries and those being resolved share the rest, at most
+ * PSW_NEIGH_MAX_PORT of them a port: a full port, then a full table,
+ * makes room by forgetting its least recently confirmed learned entry.
+ */
 #define PSW_NEIGH_BUCKETS 1024
-#define PSW_NEIGH_MAX 16384	/* entries per switch */
+#define PSW_NEIGH_MAX_STATIC 16384
+#define PSW_NEIGH_MAX_DYNAMIC 8192
+#define PSW_NEIGH_MAX_PORT 2048
+#define PSW_NEIGH_MAX_INCOMPLETE 1024	/* being resolved, at once */
+#define PSW_NEIGH_EVICT_SCAN 64		/* entries looked at to make room */
 #define PSW_NEIGH_QUEUE 8	/* packets waiting per unresolved neighbor */
+#define PSW_NEIGH_QUEUE_BYTES (256 * 1024)	/* their truesize, per neighbor */
+#define PSW_NEIGH_QUEUE_TOTAL (4 * 1024 * 1024)	/* and per switch */
+/*
+ * What the packets of one input port (a pod) may hold of the resolutions
+ * in progress and of the queues: else one pod sending to many unresolvable
+ * next hops keeps every other pod's new neighbors from being resolved.
+ */
+#define PSW_NEIGH_MAX_INCOMPLETE_SRC 256
+#define PSW_NEIGH_QUEUE_SRC (1024 * 1024)
+#define PSW_NEIGH_NO_SRC PSW_MAX_PORTS
 #define PSW_NEIGH_REACHABLE_MS 30000	/* then refreshed on use */
 #define PSW_NEIGH_STALE_MS 90000	/* then forgotten */
 #define PSW_NEIGH_RETRANS_MS 1000	/* between ARP requests */
@@ -32,7 +56,11 @@ struct psw_neigh {
 	u8 mac[ETH_ALEN];
 	unsigned long confirmed;	/* jiffies */
 	unsigned long probed;		/* jiffies of the last ARP request */
+	struct list_head lru;		/* not static: by last confirmation */
+	struct list_head port_lru;	/* the same, among @port's */
+	u16 src;			/* INCOMPLETE: the port whose packet asked */
 	struct sk_buff_head queue;	/* PSW_NEIGH_INCOMPLETE only */
+	u32 qbytes;			/* truesize of @queue */
 };
 
 /*
@@ -42,8 +70,19 @@ struct psw_neigh {
  */
 struct psw_neigh_table {
 	spinlock_t lock;
-	u32 count;
+	u32 count;			/* all entries */
+	u32 nstatic;
+	u32 ndynamic;
+	u32 nincomplete;
+	u32 qbytes;			/* truesize of every queue */
+	u32 seed;
+	struct list_head lru;		/* dynamic entries, oldest first */
 	struct delayed_work gc;
+	u16 nport[PSW_MAX_PORTS];	/* dynamic entries by port */
+	struct list_head port_lru[PSW_MAX_PORTS];
+	/* By the input port of the packets that caused them: */
+	u16 nincomplete_src[PSW_MAX_PORTS];
+	u32 qbytes_src[PSW_MAX_PORTS];
 	struct hlist_head buckets[PSW_NEIGH_BUCKETS];
 };
 

@@ -198,12 +198,14 @@ int psw_nl_dump_each(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 		.internal_flags = iflags,				\
 	}
 
-#define PSW_NL_DUMP(name, cmd_, policy_)				\
+/* A dump; @flags_ GENL_UNS_ADMIN_PERM for live traffic, as conntrack -L. */
+#define PSW_NL_DUMP(name, cmd_, policy_, flags_)			\
 	{								\
 		.cmd = PSW_CMD_##cmd_,					\
 		.dumpit = psw_nl_##name##_dumpit,			\
 		.policy = policy_,					\
 		.maxattr = PSW_A_MAX,					\
+		.flags = flags_,					\
 	}
 
 static const struct genl_ops psw_genl_ops[] = {
@@ -216,38 +218,31 @@ static const struct genl_ops psw_genl_ops[] = {
 		.internal_flags = PSW_NL_READ,
 	},
 	PSW_NL_DO(switch_set, SWITCH_SET, psw_switch_set_nl_policy, PSW_NL_CHANGE),
-	PSW_NL_DUMP(port_get, PORT_GET, psw_switch_get_nl_policy),
+	PSW_NL_DUMP(port_get, PORT_GET, psw_switch_get_nl_policy, 0),
 	PSW_NL_DO(port_new, PORT_NEW, psw_port_new_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DO(port_del, PORT_DEL, psw_port_del_nl_policy, PSW_NL_CHANGE),
-	PSW_NL_DUMP(route_get, ROUTE_GET, psw_switch_get_nl_policy),
+	PSW_NL_DUMP(route_get, ROUTE_GET, psw_switch_get_nl_policy, 0),
 	PSW_NL_DO(route_new, ROUTE_NEW, psw_route_new_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DO(route_del, ROUTE_DEL, psw_route_del_nl_policy, PSW_NL_CHANGE),
-	PSW_NL_DUMP(neigh_get, NEIGH_GET, psw_switch_get_nl_policy),
+	PSW_NL_DUMP(neigh_get, NEIGH_GET, psw_switch_get_nl_policy, 0),
 	PSW_NL_DO(neigh_new, NEIGH_NEW, psw_neigh_new_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DO(neigh_del, NEIGH_DEL, psw_neigh_del_nl_policy, PSW_NL_CHANGE),
-	PSW_NL_DUMP(acl_get, ACL_GET, psw_switch_get_nl_policy),
+	PSW_NL_DUMP(acl_get, ACL_GET, psw_switch_get_nl_policy, 0),
 	PSW_NL_DO(acl_set, ACL_SET, psw_acl_set_nl_policy, PSW_NL_CHANGE | PSW_NL_PARSE),
 	PSW_NL_DO(acl_del, ACL_DEL, psw_acl_del_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DO(acl_bind, ACL_BIND, psw_acl_bind_nl_policy, PSW_NL_CHANGE),
-	{
-		/* The first part copies the sessions; done frees the copy. */
-		.cmd = PSW_CMD_SESSION_GET,
-		.dumpit = psw_nl_session_get_dumpit,
-		.done = psw_nl_session_get_done,
-		.policy = psw_session_nl_policy,
-		.maxattr = PSW_A_MAX,
-	},
+	PSW_NL_DUMP(session_get, SESSION_GET, psw_session_nl_policy, GENL_UNS_ADMIN_PERM),
 	PSW_NL_DO(session_flush, SESSION_FLUSH, psw_session_nl_policy, 0),
-	PSW_NL_DUMP(service_get, SERVICE_GET, psw_switch_get_nl_policy),
+	PSW_NL_DUMP(service_get, SERVICE_GET, psw_switch_get_nl_policy, 0),
 	PSW_NL_DO(service_new, SERVICE_NEW, psw_service_new_nl_policy, PSW_NL_CHANGE | PSW_NL_PARSE),
 	PSW_NL_DO(service_del, SERVICE_DEL, psw_service_del_nl_policy, PSW_NL_CHANGE),
-	PSW_NL_DUMP(snat_get, SNAT_GET, psw_switch_get_nl_policy),
+	PSW_NL_DUMP(snat_get, SNAT_GET, psw_switch_get_nl_policy, 0),
 	PSW_NL_DO(snat_new, SNAT_NEW, psw_snat_new_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DO(snat_del, SNAT_DEL, psw_snat_del_nl_policy, PSW_NL_CHANGE),
-	PSW_NL_DUMP(trace_get, TRACE_GET, psw_switch_get_nl_policy),
+	PSW_NL_DUMP(trace_get, TRACE_GET, psw_switch_get_nl_policy, GENL_UNS_ADMIN_PERM),
 	PSW_NL_DO(trace_add, TRACE_ADD, psw_trace_add_nl_policy, 0),
 	PSW_NL_DO(trace_clear, TRACE_CLEAR, psw_switch_get_nl_policy, 0),
-	PSW_NL_DUMP(counter_get, COUNTER_GET, psw_switch_get_nl_policy),
+	PSW_NL_DUMP(counter_get, COUNTER_GET, psw_switch_get_nl_policy, 0),
 };
 
 struct genl_family psw_genl_family __ro_after_init = {

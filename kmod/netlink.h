@@ -7,6 +7,8 @@
 #ifndef _PSW_NETLINK_H
 #define _PSW_NETLINK_H
 
+#include "pipeline.h"
+
 #include <uapi/linux/podswitch.h>
 
 #include <linux/inetdevice.h>
@@ -34,10 +36,10 @@ static inline struct psw_switch *psw_nl_switch(struct genl_info *info)
 /* For the doits that parse first (ACL_SET, SERVICE_NEW): lock now. */
 int psw_nl_lock(struct genl_info *info);
 
+/* What ip4-input would not drop as a martian (pipeline.h). */
 static inline bool psw_unicast_addr(__be32 a)
 {
-	return !(ipv4_is_multicast(a) || ipv4_is_lbcast(a) ||
-		 ipv4_is_zeronet(a) || ipv4_is_loopback(a));
+	return !psw_ip4_martian(a);
 }
 
 struct psw_port *psw_nl_port(struct psw_switch *sw, struct genl_info *info,
@@ -94,7 +96,6 @@ int psw_nl_acl_del_doit(struct sk_buff *skb, struct genl_info *info);
 int psw_nl_acl_bind_doit(struct sk_buff *skb, struct genl_info *info);
 
 int psw_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
-int psw_nl_session_get_done(struct netlink_callback *cb);
 int psw_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info);
 
 int psw_nl_service_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);

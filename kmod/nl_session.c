@@ -9,28 +9,6 @@
 
 #include <linux/rtnetlink.h>
 
-struct psw_nl_sess_dump {
-	u32 n;
-	u32 room;
-	u32 next;
-	const struct psw_params *p;
-	unsigned long now;
-	struct psw_sess_info s[];
-};
-
-static enum psw_sess_verdict psw_nl_sess_copy(struct psw_sess_table *t,
-					      struct psw_session *s,
-					      unsigned int n, void *arg)
-{
-	struct psw_nl_sess_dump *d = arg;
-
-	if (d->n == d->room)
-		return PSW_SESS_STOP;
-	if (!psw_sess_expired(t, s, d->p, d->now))
-		psw_sess_info_fill(&d->s[d->n++], t, s, d->p, d->now);
-	return PSW_SESS_NEXT;
-}
-
 /* The table a request's PSW_A_SESSION names, or -1 for all of them. */
 static int psw_nl_sess_table(struct nlattr **attrs, struct netlink_ext_ack *extack)
 {
@@ -42,40 +20,6 @@ static int psw_nl_sess_table(struct nlattr **attrs, struct netlink_ext_ack *exta
 	    !tb[PSW_SESS_A_TABLE])
 		return -1;
 	return nla_get_u8(tb[PSW_SESS_A_TABLE]);
-}
-
-/*
- * Sessions change with every packet: the first part of a dump copies the
- * live ones (at most max-sessions per table, so the copy is bounded), and
- * the following parts send the copy. @only: the table to copy, or all of
- * them if -1. Affinity records (PSW_SESS_HOLD) are no connections.
- */
-static struct psw_nl_sess_dump *psw_nl_sess_snapshot(struct psw_switch *sw, int only)
-{
-	struct psw_nl_sess_dump *d;
-	u32 room = 64;
-	int k;
-
-	ASSERT_RTNL();
-	for (k = 0; k <= PSW_SESSION_TABLE_MAX; k++)
-		room += atomic_read(&sw->sessions[k].count);
-	/* Sessions created meanwhile beyond the room wait for the next dump. */
-	d = kvmalloc(struct_size(d, s, room), GFP_KERNEL);
-	if (!d)
-		return NULL;
-	d->n = 0;
-	d->next = 0;
-	d->room = room;
-	rcu_read_lock();
-	d->p = rcu_dereference(sw->params);
-	d->now = jiffies;
-	for (k = 0; k <= PSW_SESSION_TABLE_MAX; k++)
-		if (only < 0 || k == only)
-			psw_sess_walk(&sw->sessions[k], PSW_SESS_NSTATES,
-				      psw_nl_sess_copy, d);
-	d->p = NULL;
-	rcu_read_unlock();
-	return d;
 }
 
 static int psw_nl_fill_session(struct sk_buff *skb, struct psw_switch *sw,
@@ -111,51 +55,77 @@ cancel:
 	return -EMSGSIZE;
 }
 
-int psw_nl_session_get_done(struct netlink_callback *cb)
+/*
+ * cb->ctx: the table being dumped and the cursor in it. A resize between
+ * parts marks the dump interrupted (the caller retries), as a change of
+ * the configuration does.
+ */
+struct psw_nl_sess_ctx {
+	int table;
+	bool moved;		/* an earlier table's cursor moved */
+	struct psw_sess_cursor cur;
+};
+
+struct psw_nl_sess_arg {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct psw_switch *sw;
+	const struct psw_params *p;
+};
+
+/* From the first message after a resize on, the dump is interrupted. */
+static void psw_nl_session_check_moved(struct netlink_callback *cb, struct psw_switch *sw)
 {
-	kvfree((void *)cb->args[0]);
+	struct psw_nl_sess_ctx *ctx = (void *)cb->ctx;
+
+	if (ctx->moved || ctx->cur.moved)
+		cb->seq = READ_ONCE(sw->gen) + 2;
+}
+
+static int psw_nl_session_one(struct psw_sess_table *t, struct psw_session *s,
+			      unsigned long now, void *arg)
+{
+	struct psw_nl_sess_arg *a = arg;
+	struct psw_sess_info info;
+	void *hdr;
+
+	psw_nl_session_check_moved(a->cb, a->sw);
+	hdr = psw_nl_dump_hdr(a->skb, a->cb, PSW_CMD_SESSION_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	psw_sess_info_fill(&info, t, s, a->p, now);
+	if (psw_nl_fill_session(a->skb, a->sw, &info)) {
+		genlmsg_cancel(a->skb, hdr);
+		return -EMSGSIZE;
+	}
+	psw_nl_dump_end(a->skb, a->cb, hdr);
 	return 0;
 }
 
-/* The copy's sessions from where the last part stopped, as many as fit. */
 static void psw_nl_session_part(struct sk_buff *skb, struct netlink_callback *cb,
 				struct psw_switch *sw, const void *arg)
 {
-	struct psw_nl_sess_dump *d = (void *)cb->args[0];
-	void *hdr;
+	struct psw_nl_sess_ctx *ctx = (void *)cb->ctx;
+	struct psw_nl_sess_arg a = {
+		.skb = skb, .cb = cb, .sw = sw, .p = rcu_dereference(sw->params),
+	};
+	int only = psw_nl_sess_table(psw_dump_attrs(cb), cb->extack);
 
-	for (; d->next < d->n; d->next++) {
-		hdr = psw_nl_dump_hdr(skb, cb, PSW_CMD_SESSION_GET);
-		if (!hdr)
+	for (; ctx->table <= PSW_SESSION_TABLE_MAX; ctx->table++) {
+		if (only >= 0 && ctx->table != only)
+			continue;
+		if (!psw_sess_dump_walk(&sw->sessions[ctx->table], &ctx->cur, a.p,
+					psw_nl_session_one, &a))
 			break;
-		if (psw_nl_fill_session(skb, sw, &d->s[d->next])) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
+		ctx->moved |= ctx->cur.moved;
+		memset(&ctx->cur, 0, sizeof(ctx->cur));
 	}
+	psw_nl_session_check_moved(cb, sw);
 }
 
-/* cb->args[0]: the copy the first part made. */
 int psw_nl_session_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct psw_nl_sess_dump *d = (void *)cb->args[0];
-	struct psw_switch *sw;
-
-	if (!d) {
-		/* RTNL keeps the switch while the copy is allocated. */
-		rtnl_lock();
-		rcu_read_lock();
-		sw = psw_nl_dump_switch(skb, cb);
-		rcu_read_unlock();
-		d = IS_ERR(sw) ? ERR_CAST(sw) :
-		    psw_nl_sess_snapshot(sw, psw_nl_sess_table(psw_dump_attrs(cb),
-							       cb->extack));
-		rtnl_unlock();
-		if (IS_ERR_OR_NULL(d))
-			return d ? PTR_ERR(d) : -ENOMEM;
-		cb->args[0] = (long)d;
-	}
+	BUILD_BUG_ON(sizeof(struct psw_nl_sess_ctx) > sizeof(cb->ctx));
 	return psw_nl_dump(skb, cb, psw_nl_session_part, NULL);
 }
 

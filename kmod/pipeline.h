@@ -9,6 +9,7 @@
 #include "trace.h"
 
 #include <linux/icmp.h>
+#include <linux/in.h>
 
 struct psw_port;
 struct psw_params;
@@ -40,6 +41,8 @@ struct psw_pkt {
 	/* NAT: the session nat44-in found, or made; SNAT left to nat44-out. */
 	struct psw_session *nat_sess;
 	bool nat_snat;
+	bool nat_xlated;		/* nat44-in rewrote it, as nat_tuple */
+	u8 nat_tuple;
 };
 
 #define psw_trace(pkt, fmt, ...)					\
@@ -62,6 +65,20 @@ void psw_arp_request(struct psw_switch *sw, struct psw_port *port, __be32 target
 void psw_ip4_input(struct psw_pkt *pkt, struct sk_buff *skb);
 int psw_ip4_format(char *buf, size_t size, const struct sk_buff *skb);
 enum psw_counter psw_ip4_validate(struct sk_buff *skb);
+/*
+ * RFC 1812 5.3.7: addresses a router must not forward from or to, as
+ * source or as destination: 0/8, 127/8 (else a pod reaches the host's
+ * loopback services once route_localnet is set, CVE-2020-8558),
+ * multicast (the switch routes none) and 240/4, class E with the
+ * limited broadcast. (The kernel's ipv4_is_zeronet() is 0.0.0.0 alone,
+ * since Linux lets 0/8 be assigned.)
+ */
+static inline bool psw_ip4_martian(__be32 addr)
+{
+	return !(addr & htonl(0xff000000)) || ipv4_is_loopback(addr) ||
+	       (addr & htonl(0xe0000000)) == htonl(0xe0000000);
+}
+
 /* icmp.c */
 void psw_icmp_error(struct psw_pkt *pkt, struct sk_buff *skb, u8 type,
 		    u8 code, __be32 info);
@@ -77,6 +94,7 @@ static inline bool psw_icmp_is_error(u8 type)
 	       type == ICMP_PARAMETERPROB;
 }
 int psw_icmp_echo_to_reply(struct sk_buff *skb);
+bool psw_ratelimit_allow(struct psw_ratelimit *rl, u32 rate, u32 burst, u32 now);
 /* output.c */
 void psw_output(struct psw_pkt *pkt, struct sk_buff *skb);
 void psw_output_frame(struct psw_switch *sw, struct psw_port *port,

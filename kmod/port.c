@@ -65,7 +65,7 @@ bool psw_port_has_addr(const struct psw_port *port, __be32 addr)
 static struct psw_port *psw_port_alloc(struct psw_switch *sw,
 				       struct net_device *dev, u16 index, u8 type)
 {
-	struct psw_port *port = kzalloc(sizeof(*port), GFP_KERNEL);
+	struct psw_port *port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 
 	if (!port)
 		return NULL;

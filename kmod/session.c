@@ -336,7 +336,7 @@ int psw_sess_add(struct psw_sess_table *t, struct psw_session *s,
 	for (i = 0; i < s->ntuples && !ret; i++) {
 		tp = psw_sess_tuple(s, i);
 		tp->key.tuple = i;
-		for (tries = 2; tries--; ) {
+		for (tries = 2; ; tries--) {
 			struct psw_session *o;
 
 			old = rhashtable_lookup_get_insert_fast(&t->ht, &tp->node,
@@ -348,8 +348,13 @@ int psw_sess_add(struct psw_sess_table *t, struct psw_session *s,
 				break;
 			}
 			o = psw_sess_of(old);
-			if (!test_bit(PSW_SESS_DEAD, &o->flags) &&
-			    (!psw_sess_expired(t, o, p, jiffies) || !tries)) {
+			/*
+			 * Taken, by a live session or, after our tries, by a
+			 * dead one another CPU has yet to unhash: never
+			 * report success for a tuple that is not in the hash.
+			 */
+			if (!tries || (!test_bit(PSW_SESS_DEAD, &o->flags) &&
+				       !psw_sess_expired(t, o, p, jiffies))) {
 				ret = i ? -EADDRINUSE : -EEXIST;
 				break;
 			}
@@ -447,6 +452,79 @@ void psw_sess_walk(struct psw_sess_table *t, unsigned int nlists,
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_walk);
 
+/* Where @cur resumes in its bucket's chain: after its last tuple if still there. */
+static u32 psw_sess_cursor_resume(const struct bucket_table *tbl,
+				  const struct psw_sess_cursor *cur)
+{
+	struct psw_sess_tuple *tp;
+	struct rhash_head *pos;
+	u32 i = 0;
+
+	if (!cur->last)
+		return cur->skip;
+	rht_for_each_entry_rcu(tp, pos, tbl, cur->bucket, node) {
+		i++;
+		if (tp == cur->last)
+			return i;
+	}
+	return cur->skip;
+}
+
+/*
+ * Visit the live connections of @t from @cur on, under RCU, without a
+ * lock or a copy: a dump streams from the hash however large it is, and
+ * a reader that stops reading holds nothing. Returns true when the table
+ * was walked to its end, false when @fill stopped it (@cur says where).
+ * Sessions come and go meanwhile, as in conntrack's dump; a resize, which
+ * moves them between bucket tables, sets @cur->moved for the caller to
+ * mark its dump interrupted (and restarts a cursor it made meaningless).
+ */
+bool psw_sess_dump_walk(struct psw_sess_table *t, struct psw_sess_cursor *cur,
+			const struct psw_params *p, psw_sess_dump_fn fill, void *arg)
+{
+	const struct bucket_table *tbl = rht_dereference_rcu(t->ht.tbl, &t->ht);
+	unsigned long now = jiffies;
+	struct psw_sess_tuple *tp;
+	struct rhash_head *pos;
+	struct psw_session *s;
+	bool done = false;
+	u32 i, from;
+
+	if (cur->tbl != tbl || cur->rnd != tbl->hash_rnd) {
+		if (cur->tbl)
+			cur->moved = true;
+		cur->tbl = tbl;
+		cur->rnd = tbl->hash_rnd;
+		cur->bucket = 0;
+		cur->skip = 0;
+		cur->last = NULL;
+	}
+	for (; cur->bucket < tbl->size; cur->bucket++, cur->skip = 0, cur->last = NULL) {
+		from = psw_sess_cursor_resume(tbl, cur);
+		i = 0;
+		rht_for_each_entry_rcu(tp, pos, tbl, cur->bucket, node) {
+			if (i++ < from)
+				continue;
+			s = psw_sess_of(tp);
+			/* A NAT session once, by its first tuple; no affinity records. */
+			if (!tp->key.tuple && READ_ONCE(s->state) != PSW_SESS_HOLD &&
+			    !test_bit(PSW_SESS_DEAD, &s->flags) &&
+			    !psw_sess_expired(t, s, p, now) && fill(t, s, now, arg))
+				goto out;
+			cur->skip = i;
+			cur->last = tp;
+		}
+	}
+	done = true;
+out:
+	/* Entries moving to a new table meanwhile may have been missed. */
+	if (rht_dereference_rcu(t->ht.tbl, &t->ht) != tbl ||
+	    rcu_access_pointer(tbl->future_tbl))
+		cur->moved = true;
+	return done;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_sess_dump_walk);
+
 void psw_sess_info_fill(struct psw_sess_info *d, const struct psw_sess_table *t,
 			struct psw_session *s, const struct psw_params *p,
 			unsigned long now)
@@ -461,7 +539,7 @@ void psw_sess_info_fill(struct psw_sess_info *d, const struct psw_sess_table *t,
 	d->sport = ntohs(k->port[o]);
 	d->dport = ntohs(k->port[!o]);
 	d->proto = k->proto;
-	d->state = s->state;
+	d->state = READ_ONCE(s->state);
 	d->port = s->port;
 	d->idle_ms = jiffies_to_msecs(now - last);
 	d->expires_ms = jiffies_to_msecs(last + psw_sess_timeout(t, s, p) - now);

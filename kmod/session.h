@@ -161,7 +161,29 @@ typedef enum psw_sess_verdict (*psw_sess_visit_fn)(struct psw_sess_table *t,
 void psw_sess_walk(struct psw_sess_table *t, unsigned int nlists,
 		   psw_sess_visit_fn visit, void *arg);
 
-/* A session as a dump shows it (PSW_A_SESSION), copied under its lock. */
+struct bucket_table;
+
+/*
+ * Where a dump of a table's hash stopped: which bucket table (a resize
+ * makes a new one, with a new seed), the bucket, the last tuple done in
+ * its chain (compared, never dereferenced) and how many were done.
+ */
+struct psw_sess_cursor {
+	const struct bucket_table *tbl;
+	u32 rnd;
+	u32 bucket;
+	u32 skip;
+	const void *last;
+	bool moved;		/* the table was resized since the walk began */
+};
+
+/* @fill a live connection; nonzero (the message is full) stops the walk. */
+typedef int (*psw_sess_dump_fn)(struct psw_sess_table *t, struct psw_session *s,
+				unsigned long now, void *arg);
+bool psw_sess_dump_walk(struct psw_sess_table *t, struct psw_sess_cursor *cur,
+			const struct psw_params *p, psw_sess_dump_fn fill, void *arg);
+
+/* A session as a dump shows it (PSW_A_SESSION). */
 struct psw_sess_info {
 	__be32 src;
 	__be32 dst;

@@ -66,6 +66,9 @@ struct psw_params *psw_params_default(gfp_t gfp)
 	memcpy(p->timeout, psw_default_timeouts, sizeof(p->timeout));
 	p->max_sessions[PSW_SESSION_ACL] = 500000;
 	p->max_sessions[PSW_SESSION_NAT44] = 500000;
+	/* The kernel's own for its ICMP errors: icmp_msgs_per_sec, _burst. */
+	p->icmp_rate = 1000;
+	p->icmp_burst = 50;
 	return p;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_params_default);
@@ -125,7 +128,7 @@ int psw_switch_set_params(struct psw_switch *sw, const struct psw_params *p)
 	ASSERT_RTNL();
 	lockdep_assert_held(&sw->lock);
 
-	new = kmemdup(p, sizeof(*p), GFP_KERNEL);
+	new = kmemdup(p, sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	rcu_assign_pointer(sw->params, new);
@@ -179,7 +182,7 @@ static void psw_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 		s->rx_bytes = st.tx_bytes;
 	}
 	rcu_read_unlock();
-	dev_fetch_sw_netstats(s, NULL);
+	/* dev_get_stats() adds the core stats (tx_dropped above) itself. */
 }
 
 static int psw_dev_init(struct net_device *dev)
@@ -213,6 +216,8 @@ static int psw_dev_init(struct net_device *dev)
 		goto err_gro_cells;
 	psw_neigh_init(sw);
 	psw_trace_init(&sw->trace);
+	atomic_set(&sw->icmp_limit.credit, rcu_access_pointer(sw->params)->icmp_burst);
+	sw->icmp_limit.stamp = jiffies;
 
 	mutex_lock(&sw->lock);
 	ret = psw_fib_rebuild(sw);
@@ -286,6 +291,11 @@ static void psw_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = psw_dev_free;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE;
+	/*
+	 * Transmit hands the skb to the switch, which rewrites it and may
+	 * queue it for a neighbor: pktgen's clone_skb must not send it again.
+	 */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/* Ports belong to the switch's netns; the switch cannot leave it. */
 	psw_dev_set_lltx_netns_local(dev);
 	dev->features |= PSW_FEATURES;

@@ -15,12 +15,19 @@
 #include <net/gro_cells.h>
 
 struct netlink_ext_ack;
+
+/*
+ * A token bucket shared by the CPUs: the rate of what it limits (ICMP
+ * errors) is bounded, so its cache line is not the fast path's.
+ */
+struct psw_ratelimit {
+	atomic_t credit;
+	u32 stamp;		/* jiffies of the last refill */
+};
+
 struct nlattr;
 struct psw_fib;
 struct psw_port;
-
-/* Room for the host port (index 0) and the pod and uplink ports. */
-#define PSW_MAX_PORTS 1024
 
 /*
  * What the packet path reads of the switch settings, published as one
@@ -35,6 +42,8 @@ struct psw_params {
 	u32 timeout[PSW_SESSION_TABLE_MAX + 1][PSW_SESS_NSTATES];
 	u32 max_sessions[PSW_SESSION_TABLE_MAX + 1];
 	__be32 nat_loopback;	/* hairpin source; 0: the switch address */
+	u32 icmp_rate;		/* ICMP errors a second; 0: no limit */
+	u32 icmp_burst;
 	struct rcu_head rcu;
 };
 
@@ -59,11 +68,13 @@ struct psw_switch {
 	u32 nstatic_routes;
 	u32 gen;			/* bumped by every change, for dumps */
 	struct xarray acls;		/* struct psw_acl by number */
+	u32 nacls;			/* in @acls, under @lock */
 	u32 acl_nbound;			/* bindings, under @lock */
 	struct psw_nat44 nat;
 	struct psw_sess_table sessions[PSW_SESSION_TABLE_MAX + 1];
 	struct psw_neigh_table neigh;
 	struct psw_trace trace;
+	struct psw_ratelimit icmp_limit;
 	struct psw_counters __percpu *counters;
 	struct gro_cells gro_cells;
 };

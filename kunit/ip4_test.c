@@ -136,6 +136,47 @@ static const struct validate_case validate_cases[] = {
 	{ "zero source", zero_src, PSW_C_IP_BADSRC },
 };
 
+/* RFC 1812 5.3.7, as source and as destination. */
+static const struct {
+	const char *what;
+	u32 saddr, daddr;
+	enum psw_counter want;
+} martian_cases[] = {
+	{ "to 127.0.0.1", 0x0a010106, 0x7f000001, PSW_C_IP_BADDST },
+	{ "to 127.255.255.254", 0x0a010106, 0x7ffffffe, PSW_C_IP_BADDST },
+	{ "to 0.0.0.0", 0x0a010106, 0x00000000, PSW_C_IP_BADDST },
+	{ "to 0.1.2.3", 0x0a010106, 0x00010203, PSW_C_IP_BADDST },
+	{ "to 224.0.0.251", 0x0a010106, 0xe00000fb, PSW_C_IP_BADDST },
+	{ "to 239.255.255.255", 0x0a010106, 0xefffffff, PSW_C_IP_BADDST },
+	{ "to 240.0.0.1", 0x0a010106, 0xf0000001, PSW_C_IP_BADDST },
+	{ "to 255.255.255.255", 0x0a010106, 0xffffffff, PSW_C_IP_BADDST },
+	{ "from 127.0.0.1", 0x7f000001, 0x0a010107, PSW_C_IP_BADSRC },
+	{ "from 240.0.0.1", 0xf0000001, 0x0a010107, PSW_C_IP_BADSRC },
+	{ "from 255.255.255.255", 0xffffffff, 0x0a010107, PSW_C_IP_BADSRC },
+	{ "to 1.0.0.0", 0x0a010106, 0x01000000, PSW_C_MAX },
+	{ "to 126.255.255.255", 0x0a010106, 0x7effffff, PSW_C_MAX },
+	{ "to 128.0.0.0", 0x0a010106, 0x80000000, PSW_C_MAX },
+	{ "to 223.255.255.255", 0x0a010106, 0xdfffffff, PSW_C_MAX },
+	{ "to 169.254.169.254 (a cloud's metadata service)", 0x0a010106, 0xa9fea9fe, PSW_C_MAX },
+	{ "from 100.64.0.1", 0x64400001, 0x0a010107, PSW_C_MAX },
+};
+
+static void psw_test_ip4_validate_martian(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(martian_cases); i++) {
+		struct sk_buff *skb = reference_syn(test, 0);
+
+		ip_hdr(skb)->saddr = htonl(martian_cases[i].saddr);
+		ip_hdr(skb)->daddr = htonl(martian_cases[i].daddr);
+		ip_send_check(ip_hdr(skb));
+		KUNIT_EXPECT_EQ_MSG(test, psw_ip4_validate(skb), martian_cases[i].want,
+				    "%s", martian_cases[i].what);
+		kfree_skb(skb);
+	}
+}
+
 static void psw_test_ip4_validate_bad(struct kunit *test)
 {
 	unsigned int i;
@@ -223,11 +264,57 @@ static void psw_test_echo_reply_checksums(struct kunit *test)
 	}
 }
 
+/* How many of @n errors in a row at @now the bucket lets through. */
+static int allowed(struct psw_ratelimit *rl, u32 rate, u32 burst, u32 now, int n)
+{
+	int ok = 0;
+
+	while (n--)
+		ok += psw_ratelimit_allow(rl, rate, burst, now);
+	return ok;
+}
+
+static void psw_test_icmp_ratelimit(struct kunit *test)
+{
+	struct psw_ratelimit rl = { .credit = ATOMIC_INIT(5), .stamp = 1000 };
+	u32 t = 1000;
+
+	/* A burst, then nothing at the same instant. */
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 10, 5, t, 100), 5);
+	/* 10 a second: a tenth of a second gives one more. */
+	t += HZ / 10;
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 10, 5, t, 100), 1);
+	/* Time that gives less than a token is not lost: it adds up. */
+	t += HZ / 20;
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 10, 5, t, 100), 0);
+	t += HZ / 20;
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 10, 5, t, 100), 1);
+	/* A long quiet time refills to the burst, no more. */
+	t += 3600 * HZ;
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 10, 5, t, 100), 5);
+	/* A second's 10 tokens are still capped by the burst. */
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 10, 5, t + HZ, 100), 5);
+	/* Across the wrap of jiffies' low 32 bits: a tenth of a second. */
+	rl.stamp = 0U - HZ / 10;
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 10, 5, 0, 100), 1);
+	/* A stamp another CPU moved past our now gives nothing. */
+	rl.stamp = t + 5;
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 10, 5, t, 100), 0);
+	/* Fractions of a token are kept: 3 a second, asked twice a second. */
+	rl.stamp = t;
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 3, 5, t + HZ / 2, 100) +
+			      allowed(&rl, 3, 5, t + HZ, 100), 3);
+	/* Rate 0: no limit. */
+	KUNIT_EXPECT_EQ(test, allowed(&rl, 0, 5, t, 1000), 1000);
+}
+
 static struct kunit_case psw_ip4_cases[] = {
 	KUNIT_CASE(psw_test_ip4_format_reference),
 	KUNIT_CASE(psw_test_ip4_format_bounded),
 	KUNIT_CASE(psw_test_ip4_validate_good),
 	KUNIT_CASE(psw_test_ip4_validate_bad),
+	KUNIT_CASE(psw_test_ip4_validate_martian),
+	KUNIT_CASE(psw_test_icmp_ratelimit),
 	KUNIT_CASE(psw_test_echo_reply_checksums),
 	{}
 };

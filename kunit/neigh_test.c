@@ -131,29 +131,90 @@ static void psw_test_neigh_unresolved(struct kunit *test)
 	test_switch_free(sw);
 }
 
+static u64 evicted(struct psw_switch *sw)
+{
+	return psw_counter_sum(sw->counters, PSW_C_NEIGH_EVICT);
+}
+
 /*
- * A full table refuses the next entry, static or learned, and takes one
- * again once an entry goes. (Filling it through netlink would cost minutes
- * of the VM's time; bad-input reaches the rest of the netlink path.)
+ * Static entries have their own room: a full one refuses the next static
+ * entry and still lets ARP learn. (Filling it through netlink would cost
+ * minutes of the VM's time; bad-input reaches the rest of the netlink path.)
  */
-static void psw_test_neigh_full(struct kunit *test)
+static void psw_test_neigh_full_static(struct kunit *test)
 {
 	struct psw_switch *sw = test_switch(test);
 	__be32 extra = htonl(0xac1e0109);
 	u32 i;
 
-	for (i = 0; i < PSW_NEIGH_MAX; i++)
+	for (i = 0; i < PSW_NEIGH_MAX_STATIC; i++)
 		KUNIT_ASSERT_EQ(test, psw_neigh_set(sw, 1, htonl(0x0a000000 + i), mac_a,
 						    PSW_NEIGH_STATIC), 0);
-	KUNIT_EXPECT_EQ(test, sw->neigh.count, (u32)PSW_NEIGH_MAX);
 	KUNIT_EXPECT_EQ(test, psw_neigh_set(sw, 1, extra, mac_a, PSW_NEIGH_STATIC), -ENOSPC);
-	KUNIT_EXPECT_FALSE(test, psw_neigh_learn(sw, 0, extra, mac_b, true));
-	KUNIT_EXPECT_EQ(test, state_of(sw, 0, extra), 0xff);
-	KUNIT_EXPECT_EQ(test, sw->neigh.count, (u32)PSW_NEIGH_MAX);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 1, extra), 0xff);
+	KUNIT_EXPECT_TRUE(test, psw_neigh_learn(sw, 0, extra, mac_b, true));
+	KUNIT_EXPECT_EQ(test, sw->neigh.count, (u32)PSW_NEIGH_MAX_STATIC + 1);
 	/* Replacing an entry needs no room. */
 	KUNIT_EXPECT_EQ(test, psw_neigh_set(sw, 1, htonl(0x0a000000), mac_b, PSW_NEIGH_STATIC), 0);
 	KUNIT_EXPECT_EQ(test, psw_neigh_del(sw, 1, htonl(0x0a000001)), 0);
 	KUNIT_EXPECT_EQ(test, psw_neigh_set(sw, 1, extra, mac_a, PSW_NEIGH_STATIC), 0);
+	KUNIT_EXPECT_EQ(test, evicted(sw), 0u);
+	test_switch_free(sw);
+}
+
+/*
+ * What an uplink host sends fills no more than its port's share: past it,
+ * the port's least recently confirmed learned entry makes room, and a
+ * full table forgets its oldest; other ports and static entries keep
+ * theirs.
+ */
+static void psw_test_neigh_full_learned(struct kunit *test)
+{
+	struct psw_switch *sw = test_switch(test);
+	__be32 pod = htonl(0x0a010106), gw = htonl(0xc0a80001);
+	u32 i, p;
+
+	KUNIT_ASSERT_EQ(test, psw_neigh_set(sw, 1, pod, mac_a, PSW_NEIGH_STATIC), 0);
+	KUNIT_ASSERT_TRUE(test, psw_neigh_learn(sw, 3, gw, mac_a, true));
+	for (i = 0; i < PSW_NEIGH_MAX_PORT; i++)
+		KUNIT_ASSERT_TRUE(test, psw_neigh_learn(sw, 2, htonl(0x0b000000 + i), mac_b, true));
+	KUNIT_EXPECT_EQ(test, evicted(sw), 0u);
+	/* Confirmed again: the youngest. */
+	KUNIT_ASSERT_TRUE(test, psw_neigh_learn(sw, 2, htonl(0x0b000000), mac_b, false));
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_TRUE(test, psw_neigh_learn(sw, 2, htonl(0x0c000000 + i), mac_b, true));
+	KUNIT_EXPECT_EQ(test, evicted(sw), 100u);
+	KUNIT_EXPECT_EQ(test, sw->neigh.nport[2], PSW_NEIGH_MAX_PORT);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 2, htonl(0x0b000000)), PSW_NEIGH_REACHABLE);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 2, htonl(0x0b000001)), 0xff);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 2, htonl(0x0b000064)), PSW_NEIGH_REACHABLE);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 3, gw), PSW_NEIGH_REACHABLE);
+
+	/* The whole table full: its oldest goes, the uplink's gateway first. */
+	for (p = 4; p < 4 + PSW_NEIGH_MAX_DYNAMIC / PSW_NEIGH_MAX_PORT; p++)
+		for (i = 0; i < PSW_NEIGH_MAX_PORT; i++)
+			KUNIT_ASSERT_TRUE(test, psw_neigh_learn(sw, p, htonl(0x0d000000 + i),
+								mac_b, true));
+	KUNIT_EXPECT_EQ(test, sw->neigh.ndynamic, (u32)PSW_NEIGH_MAX_DYNAMIC);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 3, gw), 0xff);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 1, pod), PSW_NEIGH_STATIC);
+	test_switch_free(sw);
+}
+
+/* Resolutions in progress are bounded, and never forgotten for room. */
+static void psw_test_neigh_full_incomplete(struct kunit *test)
+{
+	struct psw_switch *sw = test_switch(test);
+	u32 i;
+
+	for (i = 0; i < PSW_NEIGH_MAX_INCOMPLETE; i++)
+		KUNIT_ASSERT_EQ(test, psw_neigh_set(sw, 2 + i % 4, htonl(0x0b000000 + i), NULL,
+						    PSW_NEIGH_INCOMPLETE), 0);
+	KUNIT_EXPECT_EQ(test, psw_neigh_set(sw, 9, htonl(0x0c000000), NULL,
+					    PSW_NEIGH_INCOMPLETE), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, evicted(sw), 0u);
+	/* Learned entries still have room. */
+	KUNIT_EXPECT_TRUE(test, psw_neigh_learn(sw, 9, htonl(0x0c000000), mac_b, true));
 	test_switch_free(sw);
 }
 
@@ -200,7 +261,9 @@ static struct kunit_case psw_neigh_cases[] = {
 	KUNIT_CASE(psw_test_neigh_learning_spares_static),
 	KUNIT_CASE(psw_test_neigh_aging),
 	KUNIT_CASE(psw_test_neigh_unresolved),
-	KUNIT_CASE(psw_test_neigh_full),
+	KUNIT_CASE(psw_test_neigh_full_static),
+	KUNIT_CASE(psw_test_neigh_full_learned),
+	KUNIT_CASE(psw_test_neigh_full_incomplete),
 	KUNIT_CASE(psw_test_neigh_cursor),
 	{}
 };

@@ -343,6 +343,81 @@ static void psw_test_sess_walk(struct kunit *test)
 	sess_ctx_free(c);
 }
 
+/*
+ * A tuple still hashed by a session another CPU has killed but not yet
+ * unhashed: adding a session of the same key must fail, not report
+ * success with nothing hashed (a session the packet path never finds).
+ */
+static void psw_test_sess_add_over_dead(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx(test, 100);
+	struct psw_session *s, *again;
+
+	s = open_sess(c, IPPROTO_UDP, 1001);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
+	set_bit(PSW_SESS_DEAD, &s->flags);
+	again = open_sess(c, IPPROTO_UDP, 1001);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(again), -EEXIST);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 1);
+	clear_bit(PSW_SESS_DEAD, &s->flags);
+	sess_ctx_free(c);
+}
+
+struct dump_log {
+	u32 n, room;
+	u32 seen[8];		/* by source port - 1000 */
+};
+
+static int dump_fill(struct psw_sess_table *t, struct psw_session *s, unsigned long now,
+		     void *arg)
+{
+	struct dump_log *log = arg;
+	u16 sport = ntohs(s->tuple.key.port[0]) == 80 ? ntohs(s->tuple.key.port[1]) :
+			ntohs(s->tuple.key.port[0]);
+
+	if (log->n == log->room)
+		return -EMSGSIZE;
+	log->n++;
+	if (sport > 1000 && sport - 1000 < ARRAY_SIZE(log->seen))
+		log->seen[sport - 1000]++;
+	return 0;
+}
+
+/* The dump's walk: resumable where a full message stopped it, live sessions only. */
+static void psw_test_sess_dump_walk(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx(test, 100);
+	const struct psw_params *p = rcu_access_pointer(c->params);
+	struct psw_sess_cursor cur = {};
+	struct dump_log log = { .room = 2 };
+	struct psw_session *dead;
+	int parts = 0, i;
+	bool done;
+	u16 port;
+
+	for (port = 1001; port <= 1006; port++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(open_sess(c, IPPROTO_UDP, port)));
+	dead = open_sess(c, IPPROTO_UDP, 1007);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(dead));
+	set_bit(PSW_SESS_DEAD, &dead->flags);
+	do {
+		rcu_read_lock();
+		done = psw_sess_dump_walk(&c->t, &cur, p, dump_fill, &log);
+		rcu_read_unlock();
+		log.room += 2;
+		parts++;
+	} while (!done && parts < 10);
+	KUNIT_EXPECT_TRUE(test, done);
+	KUNIT_EXPECT_EQ(test, parts, 3);	/* 2 a part */
+	KUNIT_EXPECT_EQ(test, log.n, 6u);
+	for (i = 1; i <= 6; i++)
+		KUNIT_EXPECT_EQ_MSG(test, log.seen[i], 1u, "port %d", 1000 + i);
+	KUNIT_EXPECT_EQ(test, log.seen[7], 0u);
+	KUNIT_EXPECT_FALSE(test, cur.moved);
+	clear_bit(PSW_SESS_DEAD, &dead->flags);
+	sess_ctx_free(c);
+}
+
 static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_key),
 	KUNIT_CASE(psw_test_sess_size),
@@ -352,6 +427,8 @@ static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_full),
 	KUNIT_CASE(psw_test_sess_nat_tuples),
 	KUNIT_CASE(psw_test_sess_walk),
+	KUNIT_CASE(psw_test_sess_add_over_dead),
+	KUNIT_CASE(psw_test_sess_dump_walk),
 	{}
 };
 

@@ -26,7 +26,9 @@
  * where there is one. A rejected request changes nothing.
  *
  * Commands that change state need CAP_NET_ADMIN in the user namespace that
- * owns the switch's netns; reads are open to anyone who can see the netns.
+ * owns the switch's netns, and so do the reads of live traffic,
+ * PSW_CMD_SESSION_GET and PSW_CMD_TRACE_GET (as conntrack -L); reads of
+ * the configuration are open to anyone who can see the netns.
  *
  * Switches
  * --------
@@ -47,6 +49,11 @@
  *                       for every IPv4 address of the netns (default 1)
  *    PSW_A_ANTI_SPOOF: NLA_U8, 0 or 1: drop packets from a pod whose
  *                      source is not one of its addresses (default 1)
+ *    PSW_A_ICMP_RATE: NLA_U32, the ICMP errors the switch sends a second,
+ *                     at most, over all ports (default 1000, the kernel's
+ *                     icmp_msgs_per_sec); 0: no limit
+ *    PSW_A_ICMP_BURST: NLA_U32, 1 to PSW_ICMP_BURST_MAX: how many it may
+ *                      send at once after a quiet time (default 50)
  *    PSW_A_MAX_SESSIONS, PSW_A_TIMEOUTS, PSW_A_NAT44_MAX_SESSIONS,
  *    PSW_A_NAT44_TIMEOUTS, PSW_A_NAT44_LOOPBACK: see Sessions and NAT44
  *
@@ -56,8 +63,8 @@
  * PSW_CMD_SWITCH_SET changes the switch given by PSW_A_IFINDEX or
  * PSW_A_IFNAME; every other attribute of the reply above is optional and
  * those absent keep their value: PSW_A_MAC (a unicast MAC), PSW_A_ADDRESS
- * (a unicast IPv4 address), PSW_A_HOST_ROUTES, PSW_A_ANTI_SPOOF and the
- * session and NAT44 settings. All of them take effect together or not at
+ * (a unicast IPv4 address), PSW_A_HOST_ROUTES, PSW_A_ANTI_SPOOF,
+ * PSW_A_ICMP_RATE, PSW_A_ICMP_BURST and the session and NAT44 settings. All of them take effect together or not at
  * all.
  *
  * Ports
@@ -133,8 +140,8 @@
  *                     message (replies only: a long ACL spans messages)
  *    PSW_ACL_A_COUNT: NLA_U32, the ACL's number of rules (replies only)
  *
- * The rules follow as top-level PSW_A_RULE attributes, in order, 1 to
- * PSW_ACL_MAX_RULES of them (not in one nest, whose length could not
+ * A switch holds at most PSW_ACL_MAX_ACLS ACLs. The rules follow as
+ * top-level PSW_A_RULE attributes, in order, 1 to PSW_ACL_MAX_RULES of them (not in one nest, whose length could not
  * exceed 64 KiB). Each nests PSW_RULE_A_*; all but the action are optional
  * and match anything when absent:
  *
@@ -178,8 +185,11 @@
  *    PSW_SESS_A_IDLE_MS: NLA_U32, since its last packet
  *    PSW_SESS_A_EXPIRES_MS: NLA_U32, until it expires if idle
  *
- * Sessions change with every packet: a dump shows each session that lives
- * through it at least once. A dump request, and PSW_CMD_SESSION_FLUSH,
+ * Sessions change with every packet: a dump streams from the session
+ * table, without a copy, and shows each session that lives through it at
+ * least once (and may show one that moved in the table twice); when the
+ * table is resized under it, the dump is marked NLM_F_DUMP_INTR. A dump
+ * request, and PSW_CMD_SESSION_FLUSH,
  * which deletes every session, take PSW_A_SESSION with PSW_SESS_A_TABLE to
  * mean that table's sessions only.
  *
@@ -288,8 +298,10 @@
 #define PSW_TRACE_MAX 256
 #define PSW_ACL_MAX_RULES 16384
 #define PSW_ACL_MAX_BIND 16
+#define PSW_ACL_MAX_ACLS 4096
 #define PSW_TIMEOUT_MAX (7 * 86400)
 #define PSW_MAX_SESSIONS_LIMIT (1 << 24)
+#define PSW_ICMP_BURST_MAX 10000
 #define PSW_NAT_MAX_SERVICES 65536
 #define PSW_NAT_MAX_BACKENDS 1024
 #define PSW_NAT_MAX_WEIGHT 65535
@@ -353,6 +365,8 @@ enum psw_attr {
 	PSW_A_SNAT,
 	PSW_A_TRACE,
 	PSW_A_COUNTER,
+	PSW_A_ICMP_RATE,
+	PSW_A_ICMP_BURST,
 	__PSW_A_MAX
 };
 #define PSW_A_MAX (__PSW_A_MAX - 1)
