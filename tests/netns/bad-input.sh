@@ -111,7 +111,7 @@ expect_genl "an unknown index beside a switch's name" "No such device: no such s
 expect_genl "two names of two switches" "name different devices \\[attr ifname\\]" switch-set \
 	"[(\"ifindex\", u32($(cat /sys/class/net/psw1/ifindex))), $sw]"
 expect_genl "SWITCH_GET names no switch" "PSW_A_IFINDEX or PSW_A_IFNAME required" switch-get '[]'
-expect_genl "unknown attribute" "Unknown attribute type \\[attr 22\\]" switch-set "[$sw, (22, u8(0))]"
+expect_genl "unknown attribute" "Unknown attribute type \\[attr 99\\]" switch-set "[$sw, (99, u8(0))]"
 expect_genl "2-byte switch address" "invalid attribute length \\[attr address\\]" switch-set "[$sw, (\"address\", u16(1))]"
 expect_genl "nest without NLA_F_NESTED" "NLA_F_NESTED is missing \\[attr port\\]" port-new "[$sw, (12, nla(1, u32($vx)))]"
 expect_genl "NLA_F_NESTED on an address" "NLA_F_NESTED not expected \\[attr address\\]" switch-set "[$sw, (\"address\", [(1, b'')])]"
@@ -348,25 +348,28 @@ expect_eq "the batch's first command applied, the third not" "10.5.0.0/16 drop p
 check "route 10.5.0.0/16 deleted" "$PSWCTL" route del psw0 10.5.0.0/16
 
 # Without CAP_NET_ADMIN over the switch's netns every command that changes
-# something is refused, before its attributes are read: for an unprivileged
-# user, and for root of a user namespace that does not own this netns.
+# something, and every read of live traffic (sessions, traces: every pod's
+# connections), is refused before its attributes are read: for an
+# unprivileged user, and for root of a user namespace that does not own
+# this netns.
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
 other_userns_root() { unshare --user --map-root-user "$@"; }
-# The commands that change something are those the spec marks
-# uns-admin-perm; every other one is a read.
-mutating=$($NSTOOL spec-ops | awk '$3 == "admin" {print $1}')
-expect_eq "the spec marks 17 commands as changes, the other 10 as reads" "17 10" \
-	"$(echo $mutating | wc -w) $($NSTOOL spec-ops | awk '$3 == "read"' | wc -l)"
+# Those commands are the ones the spec marks uns-admin-perm (OP:do|dump);
+# every other one is a read of the configuration.
+mutating=$($NSTOOL spec-ops | awk '$3 == "admin" {print $1 ":" $2}')
+expect_eq "the spec marks 19 commands admin (17 changes, session-get, trace-get), the other 8 reads" \
+	"19 session-get:dump trace-get:dump 8" \
+	"$(echo $mutating | wc -w) $(echo $mutating | tr ' ' '\n' | grep -E '^(session|trace)-get' | xargs) $($NSTOOL spec-ops | awk '$3 == "read"' | wc -l)"
 refused() {
 	local who=$1 out c
 	shift
-	out=$(for c in $mutating; do printf '%s\t%s\t%s\n' "$c" "$c" '[("ifname", "psw0")]'; done |
+	out=$(for c in $mutating; do printf '%s\t%s\t%s\n' "${c%:*}" "$c" '[("ifname", "psw0")]'; done |
 		"$@" $NSTOOL genl-server 2>&1)
 	for c in $mutating; do
-		echo "$out" | grep -q "^$c ERR Operation not permitted" ||
-			fail "$who: $c refused: $(echo "$out" | grep "^$c " || echo "$out" | tail -n 3)"
+		echo "$out" | grep -q "^${c%:*} ERR Operation not permitted" ||
+			fail "$who: $c refused: $(echo "$out" | grep "^${c%:*} " || echo "$out" | tail -n 3)"
 	done
-	pass "$who: all 17 commands that change something are refused"
+	pass "$who: all 19 commands that change something or read live traffic are refused"
 }
 refused "an unprivileged user" nobody
 refused "root of a user namespace that does not own this netns" other_userns_root
@@ -376,6 +379,10 @@ expect_fail "an unprivileged user cannot add routes" "pswctl: .*Operation not pe
 	nobody "$PSWCTL" route add psw0 10.7.0.0/16 drop
 expect_fail "an unprivileged user cannot arm a trace" "pswctl: .*Operation not permitted" \
 	nobody "$PSWCTL" trace psw0 add 5
+expect_fail "an unprivileged user cannot list the sessions" "pswctl: .*Operation not permitted" \
+	nobody "$PSWCTL" session show psw0
+expect_fail "an unprivileged user cannot read a trace" "pswctl: .*Operation not permitted" \
+	nobody "$PSWCTL" trace show psw0
 
 # Root of a user namespace that owns a netns configures the switches there:
 # every command that changes something, through pswctl.

@@ -13,7 +13,7 @@ ip link add veth-up type veth peer name veth-up-peer
 ip link set veth-up up
 
 cat >/tmp/cli-change <<'B'
-switch set psw0 mac 02:00:00:00:00:aa address 169.254.1.1 host-routes on anti-spoof on
+switch set psw0 mac 02:00:00:00:00:aa address 169.254.1.1 host-routes on anti-spoof on icmp-rate 20 icmp-burst 7
 switch set psw0 timeout udp 500 max-sessions 1000 nat44 timeout udp 250 nat44 max-sessions 900 nat44 loopback 0.0.0.0
 port add psw0 dev veth-pod2 ip 10.1.1.7 mac 02:00:00:00:00:07
 port add psw0 dev veth-up uplink
@@ -50,7 +50,7 @@ stats errors psw0
 trace show psw0
 B
 text=$("$PSWCTL" -b /tmp/cli-show 2>&1) || fail "the shows, text: $text"
-for want in "psw0: ifindex .* mac 02:00:00:00:00:aa address 169.254.1.1 host-routes on anti-spoof on" \
+for want in "psw0: ifindex .* mac 02:00:00:00:00:aa address 169.254.1.1 host-routes on anti-spoof on icmp-rate 20 icmp-burst 7" \
 	"    acl max-sessions 1000 timeout tcp-established 86400 tcp-transient 120 udp 500 icmp 60" \
 	"    nat44 max-sessions 900 timeout tcp-established 7440 tcp-transient 240 udp 250 icmp 60" \
 	"sw_if 2 veth-pod2 pod mac 02:00:00:00:00:07 ip 10.1.1.7" "sw_if 3 veth-up uplink" \

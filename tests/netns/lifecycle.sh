@@ -23,7 +23,7 @@ expect_eq "netns b lists only its own" "psw2" "$(nspsw b show | cut -d: -f1 | xa
 expect_none "the default netns has none" "." "$PSWCTL" show
 
 line=$(nspsw a show psw0)
-echo "$line" | grep -Eq '^psw0: ifindex [0-9]+ mac (02|[0-9a-f][26ae]):([0-9a-f]{2}:){4}[0-9a-f]{2} address 169\.254\.1\.1 host-routes on anti-spoof on$' ||
+echo "$line" | grep -Eq '^psw0: ifindex [0-9]+ mac (02|[0-9a-f][26ae]):([0-9a-f]{2}:){4}[0-9a-f]{2} address 169\.254\.1\.1 host-routes on anti-spoof on icmp-rate 1000 icmp-burst 50$' ||
 	fail "show psw0 gives the defaults: $line"
 pass "show psw0 gives the defaults"
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # A packet bigger than the output port's MTU with DF set gets ICMP
 # fragmentation needed from the switch, and path MTU discovery works end
-# to end: TCP from pod1 to pod2 behind a 1400-byte port. Without DF the
-# switch fragments.
+# to end: TCP from pod1 to pod2 behind a 1400-byte port, directly and
+# through a service VIP. Without DF the switch fragments.
 . "$(dirname "$0")/lib.sh"
 topology psw0 pod1=10.1.1.6 pod2=10.1.1.7
 ip link set veth-pod2 mtu 1400
@@ -40,3 +40,19 @@ errs=$("$PSWCTL" show psw0 errors)
 echo "$errs" | grep -Eq '^ +[1-9][0-9]* +ip4-rewrite +too big, DF set$' || fail "counted: $errs"
 echo "$errs" | grep -Eq '^ +[1-9][0-9]* +output +packets fragmented$' || fail "counted: $errs"
 pass "too-big and fragmented packets counted"
+
+# Through a service: the switch's frag-needed about a packet NAT translated
+# quotes it as pod1 sent it, to the VIP; one about the backend would be
+# ignored by pod1's TCP, which would stall.
+check "a service 10.96.0.10:80 -> pod2:8080" \
+	"$PSWCTL" nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.7:8080
+ip -n pod1 route flush cache
+t0=$(counter ip4-rewrite "too big, DF set")
+expect "TCP pod1 -> VIP discovers the path MTU through NAT (1 MB echoed)" \
+	ip netns exec pod1 $NSTOOL tcp-echo 10.96.0.10 80 1000000
+[ "$(counter ip4-rewrite "too big, DF set")" -gt "$t0" ] ||
+	fail "the TCP stream to the VIP met no frag-needed (${t0} before)"
+pass "the TCP stream to the VIP met the switch's frag-needed"
+expect "pod1 learned the VIP's path MTU" sh -c \
+	"ip -n pod1 route get 10.96.0.10 | grep -q 'mtu 1400'"
+expect_none "and nothing of the backend's" "mtu" ip -n pod1 route get 10.1.1.7
