@@ -68,7 +68,8 @@ void print_usage(FILE *f, const struct object *obj)
 
 	if (!obj)
 		fprintf(f, "usage: pswctl [-j] OBJECT [VERB [SWITCH] ARGS]\n"
-			   "       pswctl [-j] -b FILE   (one command per line, stop at the first error)\n"
+			   "       pswctl [-j] [-f] -b FILE   (one command per line, stop at the first\n"
+			   "                                  error; -f: go on, exit 1 if any failed)\n"
 			   "       pswctl {-V | help [OBJECT]}\n"
 			   "OBJECT VERB may be abbreviated (pswctl ro sh psw0); -j prints JSON.\n");
 	for (i = 0; i < NOBJECTS; i++)
@@ -166,7 +167,8 @@ static int split_line(char *line, char **argv)
 	return argc;
 }
 
-static int run_batch(const char *path)
+/* @force: go on after a command that fails, as ip -force -batch does. */
+static int run_batch(const char *path, bool force)
 {
 	char *argv[BATCH_MAX_ARGS], *line = NULL;
 	size_t cap = 0;
@@ -187,7 +189,8 @@ static int run_batch(const char *path)
 			fprintf(stderr, "pswctl: %s:%d: command failed%s\n", path,
 				lineno, argc < 0 ? " (too many words)" : "");
 			ret = -1;
-			break;
+			if (!force)
+				break;
 		}
 	}
 	free(line);
@@ -199,12 +202,16 @@ static int run_batch(const char *path)
 int main(int argc, char **argv)
 {
 	const char *batch = NULL;
+	bool force = false;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "+jb:hV")) != -1) {
+	while ((opt = getopt(argc, argv, "+jb:fhV")) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
+			break;
+		case 'f':
+			force = true;
 			break;
 		case 'b':
 			batch = optarg;
@@ -223,7 +230,7 @@ int main(int argc, char **argv)
 	if (batch) {
 		if (optind != argc)
 			return usage_error("-b takes no command"), 1;
-		return run_batch(batch) ? 1 : 0;
+		return run_batch(batch, force) ? 1 : 0;
 	}
 	return run_cmd(argc - optind, argv + optind) ? 1 : 0;
 }

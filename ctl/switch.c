@@ -5,7 +5,8 @@
  *   SETTING := mac MAC | address ADDR | host-routes {on|off} | anti-spoof {on|off}
  *            | icmp-rate N | icmp-burst N
  *            | [acl|nat44] timeout {tcp-established|tcp-transient|udp|icmp} SECONDS
- *            | [acl|nat44] max-sessions N | nat44 loopback ADDR
+ *            | [acl|nat44] max-sessions N | [acl|nat44] port-max-sessions N
+ *            | nat44 loopback ADDR
  * and pswctl 0.1's "show [SWITCH [OBJECT]]" and "set SWITCH [acl|nat44] ...".
  */
 #include "nl.h"
@@ -35,9 +36,9 @@ static const char *const timeout_keys[] = {
 	[PSW_TIMEOUT_A_ICMP] = "icmp",
 };
 
-/* The session settings of one table: max-sessions and timeouts. */
+/* The session settings of one table: the limits and the timeouts. */
 static void print_session_settings(const char *table, const struct nlattr *max,
-				   const struct nlattr *nest)
+				   const struct nlattr *port_max, const struct nlattr *nest)
 {
 	const struct nlattr *to[PSW_TIMEOUT_A_MAX + 1];
 	int i;
@@ -46,6 +47,8 @@ static void print_session_settings(const char *table, const struct nlattr *max,
 	open_json_object(table);
 	print_string(PRINT_TEXT, NULL, "    %s", table);
 	print_uint(PRINT_ANY, "max_sessions", " max-sessions %" PRIu64, attr_u32(max, 0));
+	print_uint(PRINT_ANY, "port_max_sessions", " port-max-sessions %" PRIu64,
+		   attr_u32(port_max, 0));
 	print_text(" timeout");
 	open_json_object("timeouts");
 	for (i = PSW_TIMEOUT_A_TCP_ESTABLISHED; i <= PSW_TIMEOUT_A_MAX; i++) {
@@ -80,8 +83,10 @@ static void print_switch(const struct nlmsghdr *nlh, bool detail)
 		   attr_u32(tb[PSW_A_ICMP_BURST], 0));
 	print_text("\n");
 	if (json || detail) {
-		print_session_settings("acl", tb[PSW_A_MAX_SESSIONS], tb[PSW_A_TIMEOUTS]);
+		print_session_settings("acl", tb[PSW_A_MAX_SESSIONS], tb[PSW_A_PORT_MAX_SESSIONS],
+				       tb[PSW_A_TIMEOUTS]);
 		print_session_settings("nat44", tb[PSW_A_NAT44_MAX_SESSIONS],
+				       tb[PSW_A_NAT44_PORT_MAX_SESSIONS],
 				       tb[PSW_A_NAT44_TIMEOUTS]);
 	}
 	close_json_object();
@@ -125,17 +130,20 @@ out:
 /* Settings of one session table: -1 when not set. */
 struct table_settings {
 	int64_t max_sessions;
+	int64_t port_max_sessions;
 	int64_t timeout[PSW_TIMEOUT_A_MAX + 1];
 };
 
 static void put_table_settings(struct nlmsghdr *nlh, const struct table_settings *s,
-			       int a_max, int a_timeouts)
+			       int a_max, int a_port_max, int a_timeouts)
 {
 	struct nlattr *nest = NULL;
 	int t;
 
 	if (s->max_sessions >= 0)
 		mnl_attr_put_u32(nlh, a_max, s->max_sessions);
+	if (s->port_max_sessions >= 0)
+		mnl_attr_put_u32(nlh, a_port_max, s->port_max_sessions);
 	for (t = PSW_TIMEOUT_A_TCP_ESTABLISHED; t <= PSW_TIMEOUT_A_MAX; t++) {
 		if (s->timeout[t] < 0)
 			continue;
@@ -147,17 +155,20 @@ static void put_table_settings(struct nlmsghdr *nlh, const struct table_settings
 		mnl_attr_nest_end(nlh, nest);
 }
 
-/* [acl|nat44] {timeout NAME SECONDS | max-sessions N}: words used, or -1. */
+/* [acl|nat44] {timeout NAME SECONDS | [port-]max-sessions N}: words used, or -1. */
 static int parse_table_setting(struct table_settings *s, int argc, char **argv)
 {
 	uint32_t v;
 	int t;
 
-	if (argc >= 2 && matches(argv[0], "max-sessions")) {
+	if (argc >= 2 && (matches(argv[0], "max-sessions") || matches(argv[0], "port-max-sessions"))) {
+		bool port = matches(argv[0], "port-max-sessions");
+
 		if (!parse_u32(argv[1], PSW_MAX_SESSIONS_LIMIT, &v) || !v)
-			return usage_error("set: max-sessions is 1..%u, not \"%s\"",
+			return usage_error("set: %s is 1..%u, not \"%s\"",
+					   port ? "port-max-sessions" : "max-sessions",
 					   PSW_MAX_SESSIONS_LIMIT, argv[1]);
-		s->max_sessions = v;
+		*(port ? &s->port_max_sessions : &s->max_sessions) = v;
 		return 2;
 	}
 	if (argc >= 3 && matches(argv[0], "timeout")) {
@@ -173,7 +184,7 @@ static int parse_table_setting(struct table_settings *s, int argc, char **argv)
 		s->timeout[t] = v;
 		return 3;
 	}
-	return usage_error("set: expected timeout NAME SECONDS or max-sessions N, not \"%s\"",
+	return usage_error("set: expected timeout NAME SECONDS, max-sessions N or port-max-sessions N, not \"%s\"",
 			   argc ? argv[0] : "nothing");
 }
 
@@ -200,7 +211,7 @@ static int parse_setting(struct nlmsghdr *nlh, struct table_settings *tables,
 		n = parse_table_setting(&tables[nat], argc - 1, argv + 1);
 		return n < 0 ? -1 : n + 1;
 	}
-	if (matches(w, "timeout") || matches(w, "max-sessions"))
+	if (matches(w, "timeout") || matches(w, "max-sessions") || matches(w, "port-max-sessions"))
 		return parse_table_setting(&tables[0], argc, argv);
 	if (!v)
 		return usage_error("switch set: \"%s\" needs a value", w);
@@ -250,8 +261,10 @@ int switch_set(const char *name, int argc, char **argv, int variant)
 		argc -= n;
 		argv += n;
 	}
-	put_table_settings(r.nlh, &tables[0], PSW_A_MAX_SESSIONS, PSW_A_TIMEOUTS);
-	put_table_settings(r.nlh, &tables[1], PSW_A_NAT44_MAX_SESSIONS, PSW_A_NAT44_TIMEOUTS);
+	put_table_settings(r.nlh, &tables[0], PSW_A_MAX_SESSIONS, PSW_A_PORT_MAX_SESSIONS,
+			   PSW_A_TIMEOUTS);
+	put_table_settings(r.nlh, &tables[1], PSW_A_NAT44_MAX_SESSIONS,
+			   PSW_A_NAT44_PORT_MAX_SESSIONS, PSW_A_NAT44_TIMEOUTS);
 	return req_do(&r);
 err:
 	return req_fail(&r);
@@ -262,7 +275,8 @@ static const struct verb switch_verbs[] = {
 	{ "set", switch_set, " [mac MAC] [address ADDR] [host-routes on|off] [anti-spoof on|off]\n"
 			     "          [icmp-rate N] [icmp-burst N]\n"
 			     "          [[acl|nat44] timeout {tcp-established|tcp-transient|udp|icmp} SECONDS]...\n"
-			     "          [[acl|nat44] max-sessions N] [nat44 loopback ADDR]" },
+			     "          [[acl|nat44] max-sessions N] [[acl|nat44] port-max-sessions N]\n"
+			     "          [nat44 loopback ADDR]" },
 };
 
 const struct object switch_object = OBJECT("switch", switch_verbs);

@@ -807,9 +807,10 @@ bool psw_acl_out(struct psw_pkt *pkt, struct sk_buff *skb)
 			    pkt->sess_flags, pkt->in->index, pkt->params);
 	if (IS_ERR(s) && PTR_ERR(s) != -EEXIST) {
 		psw_trace(pkt, "acl-out: cannot create a session: %s\n",
-			  PTR_ERR(s) == -ENOSPC ? "table full" : "out of memory");
+			  PTR_ERR(s) == -ENOSPC ? "table full" :
+			  PTR_ERR(s) == -EDQUOT ? "the port's quota reached" : "out of memory");
 		psw_drop(pkt, skb, PTR_ERR(s) == -ENOSPC ? PSW_C_ACL_SESS_FULL :
-							    PSW_C_IN_NOMEM);
+				   PTR_ERR(s) == -EDQUOT ? PSW_C_ACL_SESS_QUOTA : PSW_C_IN_NOMEM);
 		return false;
 	}
 	psw_count(pkt->sw->counters, PSW_C_ACL_SESS_NEW);

@@ -23,6 +23,7 @@
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <net/inet_frag.h>
 #include <net/ip.h>
 
 static const char *const psw_route_type_name[] = {
@@ -269,12 +270,27 @@ static void psw_ip4_rewrite(struct psw_pkt *pkt, struct sk_buff *skb)
  * the kernel's defragmentation, as openvswitch conntrack does; output
  * fragments the whole packet again if it does not fit. False when the
  * fragment was kept (or dropped) by the reassembly.
+ *
+ * The fragments wait in the netns's reassembly memory, which the host's
+ * own stack uses too: the switches of a netns hold at most half of it, so
+ * that a pod's incomplete fragments never starve the host. Keyed by
+ * switch (the defrag user), so that two switches' fragments never meet.
  */
 static bool psw_ip4_defrag(struct psw_pkt *pkt, struct sk_buff *skb)
 {
+	struct net *net = dev_net(pkt->sw->dev);
+	const struct fqdir *fqdir = net->ipv4.fqdir;
+
+	if (frag_mem_limit(fqdir) > READ_ONCE(fqdir->high_thresh) / 2) {
+		psw_trace(pkt, "ip4-input: reassembly memory full\n");
+		psw_drop(pkt, skb, PSW_C_IP_REASM_FULL);
+		return false;
+	}
 	skb_orphan(skb);
 	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
-	if (ip_defrag(dev_net(pkt->sw->dev), skb, IP_DEFRAG_CONNTRACK_BRIDGE_IN)) {
+	/* Within the bridge range, which no ICMP about a timeout comes from. */
+	if (ip_defrag(net, skb, IP_DEFRAG_CONNTRACK_BRIDGE_IN +
+		      (pkt->sw->dev->ifindex & USHRT_MAX))) {
 		psw_trace(pkt, "ip4-input: fragment held for reassembly\n");
 		return false;
 	}
@@ -296,14 +312,15 @@ void psw_ip4_input(struct psw_pkt *pkt, struct sk_buff *skb)
 	}
 	psw_trace(pkt, "ip4-input\n");
 	psw_trace_ip4(pkt, skb);
-	if (ip_is_fragment(ip_hdr(skb)) && psw_switch_needs_ports(pkt->sw) &&
-	    !psw_ip4_defrag(pkt, skb))
-		return;
+	/* Before reassembly: a pod's spoofed fragments are never held. */
 	if (pkt->in->type == PSW_PORT_POD && pkt->params->anti_spoof &&
 	    !psw_port_has_addr(pkt->in, ip_hdr(skb)->saddr)) {
 		psw_drop(pkt, skb, PSW_C_IP_SPOOF);
 		return;
 	}
+	if (ip_is_fragment(ip_hdr(skb)) && psw_switch_needs_ports(pkt->sw) &&
+	    !psw_ip4_defrag(pkt, skb))
+		return;
 	if (!psw_acl_in(pkt, skb))
 		return;
 	if (!psw_nat44_in(pkt, skb))

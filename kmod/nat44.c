@@ -218,13 +218,12 @@ psw_nat_backend_for(struct psw_pkt *pkt, struct psw_sess_table *t,
 		psw_sess_kill(t, a);
 	}
 	be = psw_nat_pick(svc, get_random_u32_below(svc->total));
-	a = psw_sess_alloc(t, pkt->params);
+	a = psw_sess_alloc(t, pkt->params, pkt->in->index);
 	if (IS_ERR(a))
 		return be;	/* no record: the connection itself goes on */
 	ns = psw_nat_sess(a);
 	a->tuple.key = ak;
 	a->state = PSW_SESS_HOLD;
-	a->port = pkt->in->index;
 	ns->reply.key.addr[0] = be->addr;
 	ns->reply.key.port[0] = be->port;
 	ns->hold = svc->affinity;
@@ -252,7 +251,7 @@ static struct psw_session *psw_nat_sess_new(struct psw_sess_table *t,
 	u8 tuple;
 	int ret;
 
-	s = psw_sess_alloc(t, p);
+	s = psw_sess_alloc(t, p, in);
 	if (IS_ERR(s))
 		return s;
 	ns = psw_nat_sess(s);
@@ -260,7 +259,6 @@ static struct psw_session *psw_nat_sess_new(struct psw_sess_table *t,
 	s->ntuples = 2;
 	s->state = psw_sess_first_state(k->proto);
 	s->tcp_seen[0] = tcp_flags;
-	s->port = in;
 	ns->reply.key = *rk;
 	ns->nat_flags = flags;
 	ns->snat_port = snat_port;
@@ -478,11 +476,12 @@ static void psw_nat_fail(struct psw_pkt *pkt, struct sk_buff *skb, int node, lon
 	static const char *const name[] = { "nat44-in", "nat44-out" };
 	static const enum psw_counter full[] = { PSW_C_NAT_SESS_FULL, PSW_C_NAT_OUT_FULL };
 	static const enum psw_counter noport[] = { PSW_C_NAT_NOPORT, PSW_C_NAT_OUT_NOPORT };
+	static const enum psw_counter quota[] = { PSW_C_NAT_QUOTA, PSW_C_NAT_OUT_QUOTA };
 
 	psw_trace(pkt, "%s: cannot create a session: %s\n", name[node],
-		  err == -ENOSPC ? "table full" : err == -ENOMEM ? "out of memory" :
-		  "no free port");
-	psw_drop(pkt, skb, err == -ENOSPC ? full[node] :
+		  err == -ENOSPC ? "table full" : err == -EDQUOT ? "the port's quota reached" :
+		  err == -ENOMEM ? "out of memory" : "no free port");
+	psw_drop(pkt, skb, err == -ENOSPC ? full[node] : err == -EDQUOT ? quota[node] :
 			   err == -ENOMEM ? PSW_C_IN_NOMEM : noport[node]);
 }
 

@@ -59,6 +59,8 @@ const struct nla_policy psw_switch_set_nl_policy[PSW_A_MAX + 1] = {
 	[PSW_A_NAT44_LOOPBACK]	= { .type = NLA_BE32 },
 	[PSW_A_ICMP_RATE]	= { .type = NLA_U32 },
 	[PSW_A_ICMP_BURST]	= NLA_POLICY_RANGE(NLA_U32, 1, PSW_ICMP_BURST_MAX),
+	[PSW_A_PORT_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &psw_max_sessions_range),
+	[PSW_A_NAT44_PORT_MAX_SESSIONS] = NLA_POLICY_FULL_RANGE(NLA_U32, &psw_max_sessions_range),
 };
 
 /* ---- ports ---- */

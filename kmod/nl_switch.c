@@ -40,7 +40,10 @@ int psw_nl_fill_switch(struct sk_buff *skb, const struct psw_switch *sw,
 	    psw_nl_put_timeouts(skb, PSW_A_NAT44_TIMEOUTS, p->timeout[PSW_SESSION_NAT44]) ||
 	    nla_put_in_addr(skb, PSW_A_NAT44_LOOPBACK, p->nat_loopback) ||
 	    nla_put_u32(skb, PSW_A_ICMP_RATE, p->icmp_rate) ||
-	    nla_put_u32(skb, PSW_A_ICMP_BURST, p->icmp_burst))
+	    nla_put_u32(skb, PSW_A_ICMP_BURST, p->icmp_burst) ||
+	    nla_put_u32(skb, PSW_A_PORT_MAX_SESSIONS, p->port_max_sessions[PSW_SESSION_ACL]) ||
+	    nla_put_u32(skb, PSW_A_NAT44_PORT_MAX_SESSIONS,
+			p->port_max_sessions[PSW_SESSION_NAT44]))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -189,6 +192,12 @@ int psw_nl_switch_set_doit(struct sk_buff *skb, struct genl_info *info)
 		p.icmp_burst = nla_get_u32(attrs[PSW_A_ICMP_BURST]);
 	if (attrs[PSW_A_MAX_SESSIONS])
 		p.max_sessions[PSW_SESSION_ACL] = nla_get_u32(attrs[PSW_A_MAX_SESSIONS]);
+	if (attrs[PSW_A_PORT_MAX_SESSIONS])
+		p.port_max_sessions[PSW_SESSION_ACL] =
+			nla_get_u32(attrs[PSW_A_PORT_MAX_SESSIONS]);
+	if (attrs[PSW_A_NAT44_PORT_MAX_SESSIONS])
+		p.port_max_sessions[PSW_SESSION_NAT44] =
+			nla_get_u32(attrs[PSW_A_NAT44_PORT_MAX_SESSIONS]);
 	if (attrs[PSW_A_NAT44_MAX_SESSIONS])
 		p.max_sessions[PSW_SESSION_NAT44] =
 			nla_get_u32(attrs[PSW_A_NAT44_MAX_SESSIONS]);

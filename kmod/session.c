@@ -160,6 +160,7 @@ static void __psw_sess_kill(struct psw_sess_table *t, struct psw_session *s,
 	if (!list_locked)
 		spin_unlock_bh(&c->lock);
 	atomic_dec(&t->count);
+	atomic_dec(&t->port_count[s->port]);
 	call_rcu(&s->rcu, t->kind == PSW_SESSION_NAT44 ? psw_sess_free_nat :
 							  psw_sess_free_acl);
 }
@@ -168,6 +169,7 @@ void psw_sess_kill(struct psw_sess_table *t, struct psw_session *s)
 {
 	__psw_sess_kill(t, s, false);
 }
+EXPORT_SYMBOL_IF_KUNIT(psw_sess_kill);
 
 /*
  * The live session hashed by @k, and in @tuple which of its tuples @k
@@ -231,40 +233,55 @@ void psw_sess_update(struct psw_sess_table *t, struct psw_session *s, u8 dir,
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_update);
 
 /*
- * The table is full: kill the oldest session that is expired or, failing
- * that, transient. Looks at the head of each CPU's lists,
- * which hold their oldest. False when there is none.
+ * Which sessions a full table recycles first (lower first): any expired
+ * one, then by list, as conntrack's early drop spares assured connections:
+ * transient TCP, ICMP, UDP, affinity records; never established TCP.
+ */
+static const u8 psw_sess_recycle_rank[PSW_SESS_NLISTS] = {
+	[PSW_SESS_TCP_ESTABLISHED] = U8_MAX,
+	[PSW_SESS_TCP_TRANSIENT] = 1,
+	[PSW_SESS_ICMP] = 2,
+	[PSW_SESS_UDP] = 3,
+	[PSW_SESS_HOLD] = 4,
+};
+
+/*
+ * The table is full: kill the best session to recycle, the oldest of its
+ * rank. Looks at the head of each CPU's lists, which hold their oldest.
+ * False when there is none; then, until the next tick, other new
+ * connections do not look again (and take no CPU's list lock).
  */
 static bool psw_sess_recycle(struct psw_sess_table *t, const struct psw_params *p)
 {
 	unsigned long now = jiffies;
 	struct psw_session *best = NULL, *s;
-	bool best_expired = false;
+	u8 best_rank = U8_MAX, rank;
 	struct psw_sess_cpu *c;
 	int cpu, i;
 
+	if (READ_ONCE(t->recycle_failed) == now)
+		return false;
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(t->cpus, cpu);
 		spin_lock_bh(&c->lock);
 		for (i = 0; i < PSW_SESS_NLISTS; i++) {
-			bool expired;
-
 			s = list_first_entry_or_null(&c->lists[i], struct psw_session, list);
 			if (!s)
 				continue;
-			expired = psw_sess_expired(t, s, p, now);
-			if (!expired && (best_expired || i != PSW_SESS_TCP_TRANSIENT))
-				continue;
-			if (best && expired == best_expired &&
-			    !time_before(READ_ONCE(s->last), READ_ONCE(best->last)))
+			rank = psw_sess_expired(t, s, p, now) ? 0 : psw_sess_recycle_rank[i];
+			if (rank == U8_MAX || rank > best_rank ||
+			    (rank == best_rank && best &&
+			     !time_before(READ_ONCE(s->last), READ_ONCE(best->last))))
 				continue;
 			best = s;
-			best_expired = expired;
+			best_rank = rank;
 		}
 		spin_unlock_bh(&c->lock);
 	}
-	if (!best)
+	if (!best) {
+		WRITE_ONCE(t->recycle_failed, now);
 		return false;
+	}
 	/* Still valid: freeing waits for the grace period we are in. */
 	__psw_sess_kill(t, best, false);
 	return true;
@@ -280,33 +297,47 @@ static void psw_sess_gc_arm(struct psw_sess_table *t)
 
 /*
  * A new session for the caller to fill in (keys, ntuples, state) and then
- * hash with psw_sess_add(). Counts against the table's limit at once.
- * Returns an ERR_PTR: -ENOSPC when the table is full with nothing to
- * recycle, -ENOMEM. Called under rcu_read_lock() from softirq.
+ * hash with psw_sess_add(), opened by the packets of port @port. Counts
+ * against the table's limit and the port's at once. Returns an ERR_PTR:
+ * -EDQUOT when the port has its share, -ENOSPC when the table is full
+ * with nothing to recycle, -ENOMEM. Called under rcu_read_lock() from
+ * softirq.
  */
 struct psw_session *psw_sess_alloc(struct psw_sess_table *t,
-				   const struct psw_params *p)
+				   const struct psw_params *p, u16 port)
 {
 	u32 max = p->max_sessions[t->kind];
 	struct psw_session *s;
 
+	if (WARN_ON_ONCE(port >= PSW_MAX_PORTS))
+		return ERR_PTR(-EINVAL);
+	if (atomic_inc_return(&t->port_count[port]) > p->port_max_sessions[t->kind]) {
+		atomic_dec(&t->port_count[port]);
+		return ERR_PTR(-EDQUOT);
+	}
 	if (atomic_inc_return(&t->count) > max) {
 		atomic_dec(&t->count);
 		if (!psw_sess_recycle(t, p))
-			return ERR_PTR(-ENOSPC);
+			goto full;
 		if (atomic_inc_return(&t->count) > max) {
 			atomic_dec(&t->count);
-			return ERR_PTR(-ENOSPC);
+			goto full;
 		}
 	}
 	s = kmem_cache_zalloc(t->cache, GFP_ATOMIC);
 	if (!s) {
 		atomic_dec(&t->count);
+		atomic_dec(&t->port_count[port]);
 		return ERR_PTR(-ENOMEM);
 	}
 	s->last = jiffies;
 	s->ntuples = 1;
+	s->port = port;
 	return s;
+
+full:
+	atomic_dec(&t->port_count[port]);
+	return ERR_PTR(-ENOSPC);
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_alloc);
 
@@ -390,13 +421,12 @@ struct psw_session *psw_sess_create(struct psw_sess_table *t,
 	struct psw_session *s;
 	int ret;
 
-	s = psw_sess_alloc(t, p);
+	s = psw_sess_alloc(t, p, port);
 	if (IS_ERR(s))
 		return s;
 	s->tuple.key = *k;
 	s->orig = dir;
 	s->tcp_seen[dir] = tcp_flags;
-	s->port = port;
 	s->state = psw_sess_first_state(k->proto);
 	ret = psw_sess_add(t, s, p);
 	return ret ? ERR_PTR(ret) : s;
@@ -647,9 +677,14 @@ int psw_sess_table_init(struct psw_sess_table *t, u8 kind,
 	struct psw_sess_cpu *c;
 	int cpu, i, ret;
 
-	t->cpus = alloc_percpu(struct psw_sess_cpu);
-	if (!t->cpus)
+	t->port_count = kcalloc(PSW_MAX_PORTS, sizeof(*t->port_count), GFP_KERNEL_ACCOUNT);
+	if (!t->port_count)
 		return -ENOMEM;
+	t->cpus = alloc_percpu(struct psw_sess_cpu);
+	if (!t->cpus) {
+		kfree(t->port_count);
+		return -ENOMEM;
+	}
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(t->cpus, cpu);
 		spin_lock_init(&c->lock);
@@ -659,12 +694,14 @@ int psw_sess_table_init(struct psw_sess_table *t, u8 kind,
 	ret = rhashtable_init(&t->ht, &psw_sess_ht_params);
 	if (ret) {
 		free_percpu(t->cpus);
+		kfree(t->port_count);
 		return ret;
 	}
 	atomic_set(&t->count, 0);
 	t->kind = kind;
 	t->cache = psw_sess_cache[kind];
 	t->gc_flags = 0;
+	t->recycle_failed = jiffies - 1;
 	t->params = params;
 	INIT_DELAYED_WORK(&t->gc, psw_sess_gc_work);
 	return 0;
@@ -690,5 +727,6 @@ void psw_sess_table_destroy(struct psw_sess_table *t)
 				kmem_cache_free(t->cache, s);
 	}
 	free_percpu(t->cpus);
+	kfree(t->port_count);
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_table_destroy);

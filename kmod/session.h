@@ -102,6 +102,8 @@ struct psw_sess_table {
 	struct psw_sess_cpu __percpu *cpus;
 	struct kmem_cache *cache;
 	atomic_t count;
+	atomic_t *port_count;		/* by the port that opened them */
+	unsigned long recycle_failed;	/* jiffies: nothing to recycle then */
 	u8 kind;			/* enum psw_session_table */
 	unsigned long gc_flags;		/* PSW_SESS_GC_ARMED */
 	struct delayed_work gc;
@@ -128,7 +130,7 @@ struct psw_session *psw_sess_create(struct psw_sess_table *t,
 				    u8 tcp_flags, u16 port,
 				    const struct psw_params *p);
 struct psw_session *psw_sess_alloc(struct psw_sess_table *t,
-				   const struct psw_params *p);
+				   const struct psw_params *p, u16 port);
 int psw_sess_add(struct psw_sess_table *t, struct psw_session *s,
 		 const struct psw_params *p);
 void psw_sess_kill(struct psw_sess_table *t, struct psw_session *s);

@@ -66,6 +66,9 @@ struct psw_params *psw_params_default(gfp_t gfp)
 	memcpy(p->timeout, psw_default_timeouts, sizeof(p->timeout));
 	p->max_sessions[PSW_SESSION_ACL] = 500000;
 	p->max_sessions[PSW_SESSION_NAT44] = 500000;
+	/* So that one pod, or one uplink's spoofed clients, fill a quarter. */
+	p->port_max_sessions[PSW_SESSION_ACL] = 125000;
+	p->port_max_sessions[PSW_SESSION_NAT44] = 125000;
 	/* The kernel's own for its ICMP errors: icmp_msgs_per_sec, _burst. */
 	p->icmp_rate = 1000;
 	p->icmp_burst = 50;

@@ -41,6 +41,7 @@ struct psw_params {
 	/* By enum psw_session_table: seconds by enum psw_session_state. */
 	u32 timeout[PSW_SESSION_TABLE_MAX + 1][PSW_SESS_NSTATES];
 	u32 max_sessions[PSW_SESSION_TABLE_MAX + 1];
+	u32 port_max_sessions[PSW_SESSION_TABLE_MAX + 1];	/* of one port's packets */
 	__be32 nat_loopback;	/* hairpin source; 0: the switch address */
 	u32 icmp_rate;		/* ICMP errors a second; 0: no limit */
 	u32 icmp_burst;

@@ -186,8 +186,10 @@ static void psw_test_neigh_full_learned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, evicted(sw), 100u);
 	KUNIT_EXPECT_EQ(test, sw->neigh.nport[2], PSW_NEIGH_MAX_PORT);
 	KUNIT_EXPECT_EQ(test, state_of(sw, 2, htonl(0x0b000000)), PSW_NEIGH_REACHABLE);
+	/* The 100 oldest, 1 to 100, made room. */
 	KUNIT_EXPECT_EQ(test, state_of(sw, 2, htonl(0x0b000001)), 0xff);
-	KUNIT_EXPECT_EQ(test, state_of(sw, 2, htonl(0x0b000064)), PSW_NEIGH_REACHABLE);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 2, htonl(0x0b000064)), 0xff);
+	KUNIT_EXPECT_EQ(test, state_of(sw, 2, htonl(0x0b000065)), PSW_NEIGH_REACHABLE);
 	KUNIT_EXPECT_EQ(test, state_of(sw, 3, gw), PSW_NEIGH_REACHABLE);
 
 	/* The whole table full: its oldest goes, the uplink's gateway first. */

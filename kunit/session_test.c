@@ -85,7 +85,8 @@ static void sess_ctx_free(struct sess_ctx *c)
 	kfree(rcu_access_pointer(c->params));
 }
 
-static struct psw_session *open_sess(struct sess_ctx *c, u8 proto, u16 sport)
+/* A session from port @port's 10.0.0.1:@sport to 10.0.0.2:80. */
+static struct psw_session *open_sess_on(struct sess_ctx *c, u8 proto, u16 sport, u16 port)
 {
 	const struct psw_params *p = rcu_access_pointer(c->params);
 	struct psw_sess_key k;
@@ -95,9 +96,14 @@ static struct psw_session *open_sess(struct sess_ctx *c, u8 proto, u16 sport)
 	psw_sess_key_make(&k, &dir, htonl(0x0a000001), htonl(0x0a000002), htons(sport),
 			  htons(80), proto);
 	rcu_read_lock();
-	s = psw_sess_create(&c->t, &k, dir, proto == IPPROTO_TCP ? TCPHDR_SYN : 0, 1, p);
+	s = psw_sess_create(&c->t, &k, dir, proto == IPPROTO_TCP ? TCPHDR_SYN : 0, port, p);
 	rcu_read_unlock();
 	return s;
+}
+
+static struct psw_session *open_sess(struct sess_ctx *c, u8 proto, u16 sport)
+{
+	return open_sess_on(c, proto, sport, 1);
 }
 
 static bool sess_alive(struct sess_ctx *c, u8 proto, u16 sport)
@@ -188,11 +194,14 @@ static void psw_test_sess_full(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_TCP, 1));
 	KUNIT_ASSERT_FALSE(test, IS_ERR(open_sess(c, IPPROTO_UDP, 5)));
 	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_TCP, 3));
-	/* Nothing transient left: refused, established and UDP kept. */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(open_sess(c, IPPROTO_TCP, 6)), -ENOSPC);
-	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_TCP, 1));
-	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_UDP, 4));
+	/* Nothing transient left: the oldest UDP session makes room. */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(open_sess(c, IPPROTO_ICMP, 6)));
+	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_UDP, 4));
 	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_UDP, 5));
+	/* ICMP goes before UDP, and established TCP never. */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(open_sess(c, IPPROTO_UDP, 7)));
+	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_ICMP, 6));
+	KUNIT_EXPECT_TRUE(test, sess_alive(c, IPPROTO_TCP, 1));
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 3);
 
 	psw_sess_flush(&c->t);
@@ -219,7 +228,7 @@ static int nat_open(struct sess_ctx *c, const struct psw_sess_key *fwd,
 	int ret;
 
 	rcu_read_lock();
-	s = psw_sess_alloc(&c->t, p);
+	s = psw_sess_alloc(&c->t, p, 1);
 	ret = PTR_ERR_OR_ZERO(s);
 	if (!ret) {
 		s->tuple.key = *fwd;
@@ -343,6 +352,30 @@ static void psw_test_sess_walk(struct kunit *test)
 	sess_ctx_free(c);
 }
 
+/* One port's sessions take at most its share; the others', theirs. */
+static void psw_test_sess_port_quota(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx(test, 100);
+	struct psw_params *p = rcu_dereference_protected(c->params, 1);
+	struct psw_session *s[3];
+	int i;
+
+	p->port_max_sessions[PSW_SESSION_ACL] = 3;
+	for (i = 0; i < 3; i++) {
+		s[i] = open_sess_on(c, IPPROTO_UDP, 1000 + i, 5);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s[i]));
+	}
+	KUNIT_EXPECT_EQ(test, PTR_ERR(open_sess_on(c, IPPROTO_UDP, 1003, 5)), -EDQUOT);
+	KUNIT_EXPECT_FALSE(test, sess_alive(c, IPPROTO_UDP, 1003));
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(open_sess_on(c, IPPROTO_UDP, 1004, 6)));
+	/* A session gone gives its port room again. */
+	psw_sess_kill(&c->t, s[0]);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(open_sess_on(c, IPPROTO_UDP, 1003, 5)));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.port_count[5]), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.port_count[6]), 1);
+	sess_ctx_free(c);
+}
+
 /*
  * A tuple still hashed by a session another CPU has killed but not yet
  * unhashed: adding a session of the same key must fail, not report
@@ -428,6 +461,7 @@ static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_nat_tuples),
 	KUNIT_CASE(psw_test_sess_walk),
 	KUNIT_CASE(psw_test_sess_add_over_dead),
+	KUNIT_CASE(psw_test_sess_port_quota),
 	KUNIT_CASE(psw_test_sess_dump_walk),
 	{}
 };

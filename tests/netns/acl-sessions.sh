@@ -72,7 +72,8 @@ wait_for 20 sh -c "out=\$('$PSWCTL' show psw0 sessions) && ! echo \"\$out\" | gr
 pass "transient session expired on the transient timeout"
 
 # A full table: established sessions stay, the oldest transient one is
-# recycled, and without one new connections are dropped and counted.
+# recycled, then the oldest UDP one, and without one new connections are
+# dropped and counted.
 expect "max-sessions 3" "$PSWCTL" set psw0 max-sessions 3 timeout tcp-transient 120
 expect "flush" "$PSWCTL" session flush psw0
 rm -f /tmp/stop
@@ -86,13 +87,18 @@ expect_eq "table holds 3 sessions" 3 "$("$PSWCTL" show psw0 sessions | wc -l)"
 expect_eq "one of them transient" 1 "$("$PSWCTL" show psw0 sessions | grep -c ' transient dev ')"
 expect "a UDP session recycles the newest transient one, now the only one" \
 	inA $NSTOOL udp-try 10.1.1.11 8080 3
+expect "a new connection recycles the UDP session, never an established one" \
+	inA $NSTOOL tcp-try 10.1.1.11 8080 3
+expect_eq "2 established sessions and 1 transient" "2 1" \
+	"$("$PSWCTL" show psw0 sessions | grep -c established) $("$PSWCTL" show psw0 sessions | grep -c ' transient dev ')"
+expect "max-sessions 2" "$PSWCTL" set psw0 max-sessions 2
 f0=$(counter acl-out "session table full")
-expect_fail "full of established and UDP sessions: new connection dropped" "timed out" \
+expect_fail "full of established sessions: new connection dropped" "timed out" \
 	inA $NSTOOL tcp-try 10.1.1.11 8080 2
 [ "$(counter acl-out "session table full")" -gt "$f0" ] ||
 	fail "that drop counted as table full: $("$PSWCTL" show psw0 errors)"
 pass "that drop counted as table full"
-expect_eq "still 3 sessions" 3 "$("$PSWCTL" show psw0 sessions | wc -l)"
+expect_eq "the 2 established sessions remain" 2 "$("$PSWCTL" show psw0 sessions | grep -c established)"
 touch /tmp/stop
 wait $spid || fail "established streams survived the full table: $(cat /tmp/streams.log)"
 pass "established streams survived the full table: $(cat /tmp/streams.log)"

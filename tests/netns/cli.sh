@@ -14,7 +14,7 @@ ip link set veth-up up
 
 cat >/tmp/cli-change <<'B'
 switch set psw0 mac 02:00:00:00:00:aa address 169.254.1.1 host-routes on anti-spoof on icmp-rate 20 icmp-burst 7
-switch set psw0 timeout udp 500 max-sessions 1000 nat44 timeout udp 250 nat44 max-sessions 900 nat44 loopback 0.0.0.0
+switch set psw0 timeout udp 500 max-sessions 1000 nat44 timeout udp 250 nat44 max-sessions 900 nat44 loopback 0.0.0.0 port-max-sessions 400 nat44 port-max-sessions 300
 port add psw0 dev veth-pod2 ip 10.1.1.7 mac 02:00:00:00:00:07
 port add psw0 dev veth-up uplink
 route add psw0 10.9.0.0/16 drop
@@ -51,8 +51,8 @@ trace show psw0
 B
 text=$("$PSWCTL" -b /tmp/cli-show 2>&1) || fail "the shows, text: $text"
 for want in "psw0: ifindex .* mac 02:00:00:00:00:aa address 169.254.1.1 host-routes on anti-spoof on icmp-rate 20 icmp-burst 7" \
-	"    acl max-sessions 1000 timeout tcp-established 86400 tcp-transient 120 udp 500 icmp 60" \
-	"    nat44 max-sessions 900 timeout tcp-established 7440 tcp-transient 240 udp 250 icmp 60" \
+	"    acl max-sessions 1000 port-max-sessions 400 timeout tcp-established 86400 tcp-transient 120 udp 500 icmp 60" \
+	"    nat44 max-sessions 900 port-max-sessions 300 timeout tcp-established 7440 tcp-transient 240 udp 250 icmp 60" \
 	"sw_if 2 veth-pod2 pod mac 02:00:00:00:00:07 ip 10.1.1.7" "sw_if 3 veth-up uplink" \
 	"10.6.0.0/16 via 192.0.2.254 dev veth-up proto static" "10.8.0.0/16 host proto static" \
 	"192.0.2.254 dev veth-up lladdr 02:00:00:00:00:fe PERMANENT" \
@@ -122,10 +122,10 @@ trace psw0 add 2
 trace psw0 clear
 B
 expect_eq "set TABLE applies to each setting after it" \
-	"    nat44 max-sessions 7777 timeout tcp-established 7440 tcp-transient 240 udp 77 icmp 60" \
+	"    nat44 max-sessions 7777 port-max-sessions 300 timeout tcp-established 7440 tcp-transient 240 udp 77 icmp 60" \
 	"$("$PSWCTL" switch show psw0 | grep '^    nat44')"
 expect_eq "set without a table sets the ACL table's" \
-	"    acl max-sessions 6666 timeout tcp-established 86400 tcp-transient 66 udp 500 icmp 60" \
+	"    acl max-sessions 6666 port-max-sessions 400 timeout tcp-established 86400 tcp-transient 66 udp 500 icmp 60" \
 	"$("$PSWCTL" switch show psw0 | grep '^    acl')"
 expect_eq "nat44 loopback sets the switch's" "loopback 169.254.9.9" \
 	"$("$PSWCTL" nat44 show psw0 | head -n1)"

@@ -88,3 +88,63 @@ expect_eq "and never about the backend" "sent 1 received 0" \
 check "icmp-rate 1, burst 1" "$PSWCTL" switch set psw0 icmp-rate 1 icmp-burst 1
 expect_eq "20 packets too big with DF: 20 frag needed back" "sent 20 received 20" \
 	"$(frames 20 dst=10.96.0.10 dport=80 sport=40001 df=1 len=1200 -- pod1 eth0 2 proto=icmp type=3 code=4 2>&1)"
+
+# 5. Fragments: a pod's spoofed fragments are dropped before reassembly;
+# the pods' incomplete ones hold at most half the netns's reassembly
+# memory, so the host still reassembles its own packets. (Fragments wait
+# 3 s here, not 30, so that the memory is free again for the next test.)
+ip netns add peer
+ip link add vpeer type veth peer name eth0 netns peer
+printf '%s\n' "addr add 192.0.2.2/24 dev eth0" "link set eth0 up" | ip -n peer -batch - || bail "peer"
+ip addr add 192.0.2.1/24 dev vpeer && ip link set vpeer up || bail "vpeer"
+sysctl -qw net.ipv4.ipfrag_time=3 || bail "ipfrag_time"
+cat >/tmp/hostile-frag.psw <<'B'
+acl set psw0 2 permit
+acl bind psw0 dev veth-pod1 in 2
+B
+require "an ACL on pod1: fragments are reassembled" "$PSWCTL" -b /tmp/hostile-frag.psw
+reasm_reqds() {
+	awk '/^Ip:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["ReasmReqds"] }' \
+		/proc/net/snmp
+}
+frag_mem() {
+	awk '$1 == "FRAG:" { print $5 }' /proc/net/sockstat
+}
+s0=$(counter ip4-input "spoofed source address") r0=$(reasm_reqds)
+frames 50 src=10.9.9.9 dst=10.1.1.7 mf=1 id=100+ len=1000 >/dev/null || fail "spoofed fragments sent"
+expect_eq "50 spoofed first fragments are dropped as spoofed" 50 \
+	"$(($(counter ip4-input "spoofed source address") - s0))"
+expect_eq "none of them was held for reassembly" "$r0" "$(reasm_reqds)"
+f0=$(counter ip4-input "reassembly memory full")
+frames 3000 dst=10.1.1.7 mf=1 id=1000+ len=1400 >/dev/null || fail "incomplete fragments sent"
+high=$(sysctl -n net.ipv4.ipfrag_high_thresh)
+mem=$(frag_mem)
+[ "$mem" -le $((high / 2 + 4096)) ] || fail "reassembly memory $mem of $high"
+[ "$(counter ip4-input "reassembly memory full")" -gt "$f0" ] || fail "counted"
+pass "3000 incomplete fragments hold $mem bytes, at most half of $high; the rest counted"
+expect "the host reassembles a 3000-byte ping from elsewhere meanwhile" \
+	ip netns exec peer ping -c 1 -W 2 -s 3000 192.0.2.1
+check "the fragments expire" wait_for 20 sh -c "[ \"\$(awk '\$1 == \"FRAG:\" { print \$5 }' /proc/net/sockstat)\" = 0 ]"
+sysctl -qw net.ipv4.ipfrag_time=30
+
+# 6. Sessions: one pod's new flows fill at most its port's share of the
+# table (port-max-sessions), so that another pod still opens its own.
+cat >/tmp/hostile-sess.psw <<'B'
+acl bind psw0 dev veth-pod1 in
+acl set psw0 3 reflect proto udp
+acl bind psw0 dev veth-pod1 in 3
+acl bind psw0 dev veth-pod3 in 3
+session flush psw0
+switch set psw0 max-sessions 100
+B
+require "pods 1 and 3 open UDP sessions; a table of 100" "$PSWCTL" -b /tmp/hostile-sess.psw
+check "a pod opens at most 50 of them" "$PSWCTL" switch set psw0 port-max-sessions 50
+q0=$(counter acl-out "port's session quota reached")
+frames 200 dst=10.1.1.7 sport=20000+ dport=7000 >/dev/null || fail "200 flows sent"
+expect_eq "pod1's 200 new flows: 50 sessions" 50 \
+	"$("$PSWCTL" session show psw0 | grep -c ' 10\.1\.1\.6:')"
+expect_eq "the other 150 dropped, counted" 150 \
+	"$(($(counter acl-out "port's session quota reached") - q0))"
+ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 7001 &
+wait_listen pod2 7001
+expect "pod3 still opens a session" ip netns exec pod3 $NSTOOL udp-from 41000 10.1.1.7 7001

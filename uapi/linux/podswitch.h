@@ -198,11 +198,17 @@
  * (NLA_U32, seconds, 1..PSW_TIMEOUT_MAX: TCP_ESTABLISHED default 86400,
  * TCP_TRANSIENT 120, UDP 600, ICMP 60), and PSW_A_MAX_SESSIONS (NLA_U32,
  * 1..PSW_MAX_SESSIONS_LIMIT, default 500000). A full table recycles its
- * oldest expired or transient session; without one the new connection's
- * packet is dropped and counted. Lowering the limit keeps the sessions
- * there are. PSW_A_NAT44_TIMEOUTS and PSW_A_NAT44_MAX_SESSIONS are the same
- * for NAT44 sessions (defaults TCP_ESTABLISHED 7440, TCP_TRANSIENT 240,
- * UDP 300, ICMP 60; 500000 sessions).
+ * oldest session that is expired, else transient, else ICMP, else UDP
+ * (else, NAT44, an affinity record), never an established TCP one; without
+ * one the new connection's packet is dropped and counted. Lowering the
+ * limit keeps the sessions there are. PSW_A_PORT_MAX_SESSIONS (NLA_U32,
+ * 1..PSW_MAX_SESSIONS_LIMIT, default 125000) bounds the sessions the
+ * packets of one port (a pod, an uplink, the host) open, so that one pod
+ * cannot fill the table; past it, its new connection's packet is dropped
+ * and counted. PSW_A_NAT44_TIMEOUTS, PSW_A_NAT44_MAX_SESSIONS and
+ * PSW_A_NAT44_PORT_MAX_SESSIONS are the same for NAT44 sessions (defaults
+ * TCP_ESTABLISHED 7440, TCP_TRANSIENT 240, UDP 300, ICMP 60; 500000
+ * sessions, 125000 a port).
  *
  * NAT44
  * -----
@@ -367,6 +373,8 @@ enum psw_attr {
 	PSW_A_COUNTER,
 	PSW_A_ICMP_RATE,
 	PSW_A_ICMP_BURST,
+	PSW_A_PORT_MAX_SESSIONS,
+	PSW_A_NAT44_PORT_MAX_SESSIONS,
 	__PSW_A_MAX
 };
 #define PSW_A_MAX (__PSW_A_MAX - 1)
