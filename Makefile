@@ -5,6 +5,8 @@
 #   make check T=NAME [KERNEL=stock|debug]   one test or KUnit suite
 #   make demo            the reference flow in a throwaway VM
 #   make bench           benchmarks against kernel peers, as ratios (bench/)
+#   make fuzz N=COUNT [SEED=S] [KERNEL=stock|debug]   the netlink and frame
+#                        fuzzers, COUNT requests and COUNT frames each
 #   make install         module into /lib/modules/KVER/extra, pswctl into PREFIX
 #   make dkms-install    register, build and install the module with dkms
 #   make dkms.conf       dkms's configuration, for dkms run by hand
@@ -15,7 +17,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all module pswctl check demo bench install uninstall dkms-install dkms-uninstall clean
+.PHONY: all module pswctl check fuzz demo bench install uninstall dkms-install dkms-uninstall clean
 
 # The version lives in kmod/version.h alone: module, pswctl and dkms read it.
 dkms.conf: dkms.conf.in kmod/version.h
@@ -35,6 +37,10 @@ pswctl:
 
 check:
 	T="$(T)" KERNEL="$(KERNEL)" tests/check
+
+fuzz:
+	@[ -n "$(N)" ] || { echo "make fuzz: N=COUNT, e.g. make fuzz N=100000 KERNEL=debug"; exit 2; }
+	PSW_FUZZ_N="$(N)" PSW_FUZZ_SEED="$(SEED)" T="fuzz-genl fuzz-frames" KERNEL="$(KERNEL)" tests/check
 
 demo:
 	tests/demo

@@ -297,3 +297,37 @@ wait_listen() {
 	wait_for 60 sh -c "ip netns exec $1 ss -ltnH | grep -q ':$2 '" ||
 		bail "nothing listens on :$2 in $1"
 }
+
+# fuzz_count DEFAULT: how many requests or frames a fuzz test sends: what
+# `make fuzz N=...` asked for (build/check/fuzz.env), else DEFAULT, the
+# smoke `make check` runs. The seed is fixed unless make fuzz gave one.
+fuzz_count() {
+	local env=$PSW_REPO/build/check/fuzz.env
+	PSW_FUZZ_N=$1 PSW_FUZZ_SEED=1
+	# shellcheck disable=SC1090
+	[ -r "$env" ] && . "$env"
+	echo "$PSW_FUZZ_N $PSW_FUZZ_SEED"
+}
+
+# restore_pods SWITCH NAME=ADDR...: after a fuzzer, the pods as mkpods made
+# them, whatever it did to the switch (its settings, ports, static routes,
+# services, pools, ACL bindings), in one batch.
+restore_pods() {
+	local sw=$1 spec ns addr
+	shift
+	{
+		echo "switch set $sw address 169.254.1.1 anti-spoof on host-routes on icmp-rate 1000 icmp-burst 50"
+		"$PSWCTL" route show "$sw" | awk -v sw="$sw" '/proto static/ { print "route del " sw " " $1 }'
+		"$PSWCTL" nat44 service show "$sw" | awk -v sw="$sw" '$1 == "service" { print "nat44 service del " sw " " $2 " " $3 }'
+		"$PSWCTL" nat44 snat show "$sw" | awk -v sw="$sw" '$1 == "snat" { print "nat44 snat del " sw " dev " $3 }'
+		echo "acl bind $sw dev host in"
+		echo "acl bind $sw dev host out"
+		for spec in "$@"; do
+			ns=${spec%%=*} addr=${spec#*=}
+			echo "port del $sw dev veth-$ns"
+			echo "port add $sw dev veth-$ns ip $addr"
+		done
+	} >/tmp/restore.psw
+	"$PSWCTL" -f -b /tmp/restore.psw >/dev/null 2>&1
+	return 0
+}
