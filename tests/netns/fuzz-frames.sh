@@ -45,7 +45,8 @@ pod1_tx() {
 }
 rx0=$(port_stat veth-pod1 rx_packets) tx0=$(pod1_tx)
 out=$($FUZZ frames "$n" "$seed" pod1 eth0 "$podgw" 10.1.1.6 outside eth0 "$swmac" 192.168.50.2 2>&1)
-check "$n frames (seed $seed): $out" test $? = 0
+rc=$?
+check "$n frames (seed $seed): $out" test $rc = 0
 sent=$(echo "$out" | awk '{ for (i = 1; i + 3 <= NF; i++) if ($i == "sent" && $(i + 3) == "pod1/eth0") print $(i + 1) }')
 # pod1's stack may still be answering: compare once both stand still.
 for _ in 1 2 3 4 5; do

@@ -13,7 +13,8 @@ require "an uplink port" "$PSWCTL" port add psw0 dev veth-up uplink
 read -r n seed <<<"$(fuzz_count 3000)"
 
 out=$($FUZZ genl "$n" "$seed" 2>&1)
-check "$n requests (seed $seed), each answered: $out" test $? = 0 ||
+rc=$?
+check "$n requests (seed $seed), each answered: $out" test $rc = 0 ||
 	echo "$out" | tail -n 5
 
 restore_pods psw0 pod1=10.1.1.6 pod2=10.1.1.7
