@@ -645,6 +645,20 @@ static bool psw_acl_inner_key(const struct sk_buff *skb, struct psw_sess_key *k)
 	return true;
 }
 
+/*
+ * The TCP flags the packet may apply to its session @s: a RST or FIN out
+ * of the window applies none (psw_sess_tcp_track()).
+ */
+static u8 psw_acl_tcp_track(struct psw_pkt *pkt, const struct sk_buff *skb,
+			    struct psw_session *s)
+{
+	struct psw_tcp_seg seg;
+
+	if (pkt->flow.proto != IPPROTO_TCP || !pkt->flow.l4 || !psw_tcp_seg_parse(skb, &seg))
+		return pkt->sess_flags;
+	return psw_sess_tcp_track(s, pkt->sess_dir, &seg);
+}
+
 static void psw_acl_flow(struct psw_pkt *pkt, const struct sk_buff *skb)
 {
 	if (!pkt->flow_parsed) {
@@ -669,7 +683,7 @@ static struct psw_session *psw_acl_session(struct psw_pkt *pkt, struct sk_buff *
 	pkt->sess_key_ok = true;
 	s = psw_sess_lookup(t, &pkt->sess_key, NULL, pkt->params);
 	if (s) {
-		psw_sess_update(t, s, pkt->sess_dir, pkt->sess_flags);
+		psw_sess_update(t, s, pkt->sess_dir, psw_acl_tcp_track(pkt, skb, s));
 	} else if (pkt->flow.icmp_err && psw_acl_inner_key(skb, &inner)) {
 		s = psw_sess_lookup(t, &inner, NULL, pkt->params);
 		pkt->sess_icmp_err = !!s;
@@ -813,6 +827,8 @@ bool psw_acl_out(struct psw_pkt *pkt, struct sk_buff *skb)
 				   PTR_ERR(s) == -EDQUOT ? PSW_C_ACL_SESS_QUOTA : PSW_C_IN_NOMEM);
 		return false;
 	}
+	if (!IS_ERR(s))
+		psw_acl_tcp_track(pkt, skb, s);
 	psw_count(pkt->sw->counters, PSW_C_ACL_SESS_NEW);
 	psw_trace(pkt, "acl-out: session created\n");
 	return true;

@@ -99,6 +99,20 @@ static bool psw_nat_key(const struct sk_buff *skb, struct psw_sess_key *k, u8 *t
 	return psw_nat_key_fill(k, iph, l4);
 }
 
+/*
+ * The TCP flags a packet of @s from @tuple's side may apply to its state:
+ * a RST or FIN out of the window applies none (psw_sess_tcp_track()).
+ */
+static u8 psw_nat_tcp_track(const struct sk_buff *skb, struct psw_session *s, u8 tuple,
+			    u8 tcp_flags)
+{
+	struct psw_tcp_seg seg;
+
+	if (s->tuple.key.proto != IPPROTO_TCP || !psw_tcp_seg_parse(skb, &seg))
+		return tcp_flags;
+	return psw_sess_tcp_track(s, tuple, &seg);
+}
+
 static void psw_nat_key_reverse(struct psw_sess_key *r, const struct psw_sess_key *k)
 {
 	*r = *k;
@@ -548,7 +562,7 @@ bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb)
 	}
 	s = psw_sess_lookup(t, &k, &tuple, pkt->params);
 	if (s) {
-		psw_sess_update(t, s, tuple, tcp_flags);
+		psw_sess_update(t, s, tuple, psw_nat_tcp_track(skb, s, tuple, tcp_flags));
 	} else {
 		if (k.proto == IPPROTO_ICMP && psw_nat_echo_to_vip(pkt, skb, &k))
 			return false;
@@ -561,6 +575,7 @@ bool psw_nat44_in(struct psw_pkt *pkt, struct sk_buff *skb)
 			return false;
 		}
 		tuple = 0;
+		psw_nat_tcp_track(skb, s, 0, tcp_flags);
 		psw_count(pkt->sw->counters, PSW_C_NAT_SESS_NEW);
 	}
 	pkt->nat_sess = s;
@@ -651,6 +666,7 @@ bool psw_nat44_out(struct psw_pkt *pkt, struct sk_buff *skb)
 			psw_nat_fail(pkt, skb, PSW_NAT_OUT, PTR_ERR(s));
 			return false;
 		}
+		psw_nat_tcp_track(skb, s, 0, tcp_flags);
 		psw_count(pkt->sw->counters, PSW_C_NAT_OUT_NEW);
 	} else {
 		s = pkt->nat_sess;

@@ -210,6 +210,111 @@ static void psw_sess_set_state(struct psw_sess_table *t, struct psw_session *s,
 	spin_unlock_bh(&c->lock);
 }
 
+/*
+ * The TCP segment of @skb (network header set, not a later fragment).
+ * False when its header is not there whole.
+ */
+bool psw_tcp_seg_parse(const struct sk_buff *skb, struct psw_tcp_seg *seg)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int off = ip_hdrlen(skb), optlen, i;
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	u8 _opt[40];
+	const u8 *opt;
+
+	th = skb_header_pointer(skb, off, sizeof(_th), &_th);
+	if (!th || th->doff < 5 || ntohs(iph->tot_len) < off + th->doff * 4)
+		return false;
+	seg->seq = ntohl(th->seq);
+	seg->ack = ntohl(th->ack_seq);
+	seg->win = ntohs(th->window);
+	seg->flags = tcp_flag_byte(th);
+	seg->end = seg->seq + ntohs(iph->tot_len) - off - th->doff * 4 + th->syn + th->fin;
+	seg->wscale = PSW_TCP_NO_SCALE;
+	optlen = th->doff * 4 - sizeof(*th);
+	if (!th->syn || !optlen)
+		return true;
+	opt = skb_header_pointer(skb, off + sizeof(*th), optlen, _opt);
+	for (i = 0; opt && i < optlen && opt[i] != TCPOPT_EOL; ) {
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || opt[i + 1] < 2 || i + opt[i + 1] > optlen)
+			break;
+		if (opt[i] == TCPOPT_WINDOW && opt[i + 1] == TCPOLEN_WINDOW)
+			seg->wscale = min_t(u8, opt[i + 2], TCP_MAX_WSCALE);
+		i += opt[i + 1];
+	}
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_tcp_seg_parse);
+
+/* The window @dir's peer gives it: what @dir may send past its end. */
+static u32 psw_sess_tcp_window(const struct psw_session *s, u8 dir)
+{
+	if (!(READ_ONCE(s->tcp_tracked) & BIT(!dir)))
+		return 0;
+	return max(READ_ONCE(s->tcp_win[!dir]), 1U);
+}
+
+/* How @dir's window field is scaled in a segment with @flags (RFC 7323). */
+static u8 psw_sess_tcp_scale(const struct psw_session *s, u8 dir, u8 flags)
+{
+	u8 mine = READ_ONCE(s->tcp_scale[dir]), peer = READ_ONCE(s->tcp_scale[!dir]);
+
+	if (flags & TCPHDR_SYN)
+		return 0;
+	/* A handshake not seen whole: assume the largest. */
+	if (!(READ_ONCE(s->tcp_seen[dir]) & TCPHDR_SYN) ||
+	    !(READ_ONCE(s->tcp_seen[!dir]) & TCPHDR_SYN))
+		return TCP_MAX_WSCALE;
+	return mine && peer ? mine - 1 : 0;
+}
+
+/*
+ * Track @seg of @s from endpoint @dir, and return the TCP flags it may
+ * apply to the session's state: a RST or FIN whose sequence number is not
+ * in the window the peer gave (RFC 5961 3.2, as conntrack's
+ * tcp_in_window()) changes nothing, so that whoever knows the addresses
+ * and ports cannot end a connection's session early. A RST answering a
+ * SYN must acknowledge it. A session met mid-stream learns as it goes.
+ */
+u8 psw_sess_tcp_track(struct psw_session *s, u8 dir, const struct psw_tcp_seg *seg)
+{
+	u8 flags = seg->flags, tracked = READ_ONCE(s->tcp_tracked);
+	u8 peer_seen = READ_ONCE(s->tcp_seen[!dir]);
+	u32 end = READ_ONCE(s->tcp_end[dir]), win;
+	bool known = tracked & BIT(dir);
+
+	if (flags & (TCPHDR_RST | TCPHDR_FIN)) {
+		if (!known) {
+			/* Its first segment: a RST only as the answer to a SYN. */
+			if ((flags & TCPHDR_RST) && (peer_seen & TCPHDR_SYN) &&
+			    !(peer_seen & TCPHDR_ACK) &&
+			    (!(flags & TCPHDR_ACK) || seg->ack != READ_ONCE(s->tcp_end[!dir])))
+				return flags & ~(TCPHDR_RST | TCPHDR_FIN);
+		} else {
+			win = psw_sess_tcp_window(s, dir);
+			if (win && abs((s32)(seg->seq - end)) > win)
+				return flags & ~(TCPHDR_RST | TCPHDR_FIN);
+		}
+	}
+	if (flags & TCPHDR_SYN)
+		WRITE_ONCE(s->tcp_scale[dir],
+			   seg->wscale == PSW_TCP_NO_SCALE ? 0 : seg->wscale + 1);
+	if (!known || after(seg->end, end))
+		WRITE_ONCE(s->tcp_end[dir], seg->end);
+	win = seg->win << psw_sess_tcp_scale(s, dir, flags);
+	if (win > READ_ONCE(s->tcp_win[dir]))
+		WRITE_ONCE(s->tcp_win[dir], win);
+	if (!known)
+		WRITE_ONCE(s->tcp_tracked, tracked | BIT(dir));
+	return flags;
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_sess_tcp_track);
+
 /* A packet of @s from endpoint @dir: it is alive, and TCP may move on. */
 void psw_sess_update(struct psw_sess_table *t, struct psw_session *s, u8 dir,
 		     u8 tcp_flags)

@@ -10,6 +10,7 @@
 #include <linux/workqueue.h>
 
 struct psw_params;
+struct sk_buff;
 
 #define PSW_SESS_NSTATES (PSW_SESS_STATE_MAX + 1)
 /*
@@ -53,7 +54,15 @@ struct psw_sess_tuple {
 struct psw_session {
 	struct psw_sess_tuple tuple;	/* NAT: the initiator's direction */
 	unsigned long last;		/* jiffies of the latest packet */
-	struct list_head list;		/* on its CPU's list for @state */
+	/*
+	 * Once killed, the session is off its list (under the list's lock,
+	 * after PSW_SESS_DEAD is set, which keeps everyone else off it): its
+	 * list node is free for the grace period's callback.
+	 */
+	union {
+		struct list_head list;	/* on its CPU's list for @state */
+		struct rcu_head rcu;
+	};
 	u8 state;			/* enum psw_session_state, PSW_SESS_HOLD */
 	u8 orig:1;			/* ACL: the endpoint that opened it */
 	u8 ntuples:2;			/* hashed tuples: 1, or 2 with the reply */
@@ -61,7 +70,29 @@ struct psw_session {
 	u16 cpu;
 	u16 port;			/* where it was created (sw_if) */
 	unsigned long flags;		/* PSW_SESS_DEAD */
-	struct rcu_head rcu;
+	/*
+	 * TCP, per direction (written by that direction's packets): the
+	 * end of the sequence space it sent, the largest window it
+	 * advertised (scaled), its window scale (PSW_TCP_NO_SCALE until
+	 * its SYN said), so that a RST or FIN out of the window does not
+	 * end the session.
+	 */
+	u32 tcp_end[2];
+	u32 tcp_win[2];
+	u8 tcp_scale[2];		/* the SYN's option + 1; 0: none */
+	u8 tcp_tracked;			/* BIT(dir): @dir's segments seen */
+};
+
+#define PSW_TCP_NO_SCALE 0xff
+
+/* What a TCP segment says of the sequence space (psw_tcp_seg_parse()). */
+struct psw_tcp_seg {
+	u32 seq;
+	u32 ack;
+	u32 end;			/* seq + length, SYN and FIN included */
+	u32 win;			/* unscaled */
+	u8 flags;
+	u8 wscale;			/* SYN: its option, or PSW_TCP_NO_SCALE */
 };
 
 #define PSW_SESS_DEAD 0
@@ -208,6 +239,8 @@ void psw_sess_info_fill(struct psw_sess_info *d, const struct psw_sess_table *t,
 			struct psw_session *s, const struct psw_params *p,
 			unsigned long now);
 u8 psw_sess_tcp_state(const u8 seen[2]);
+bool psw_tcp_seg_parse(const struct sk_buff *skb, struct psw_tcp_seg *seg);
+u8 psw_sess_tcp_track(struct psw_session *s, u8 dir, const struct psw_tcp_seg *seg);
 u8 psw_sess_first_state(u8 proto);
 
 #endif /* _PSW_SESSION_H */

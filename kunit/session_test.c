@@ -352,6 +352,62 @@ static void psw_test_sess_walk(struct kunit *test)
 	sess_ctx_free(c);
 }
 
+static u8 track(struct sess_ctx *c, struct psw_session *s, u8 dir, u32 seq, u32 ack,
+		u32 len, u16 win, u8 flags, u8 wscale)
+{
+	struct psw_tcp_seg seg = {
+		.seq = seq, .ack = ack, .win = win, .flags = flags, .wscale = wscale,
+		.end = seq + len + !!(flags & TCPHDR_SYN) + !!(flags & TCPHDR_FIN),
+	};
+	u8 applied = psw_sess_tcp_track(s, dir, &seg);
+
+	psw_sess_update(&c->t, s, dir, applied);
+	return applied;
+}
+
+/*
+ * A RST or FIN ends a session only in the window the peer gave (scaled
+ * as the SYNs said); one from whoever guessed the ports is ignored.
+ */
+static void psw_test_sess_tcp_window(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx(test, 10);
+	const u8 R = TCPHDR_RST, F = TCPHDR_FIN | TCPHDR_ACK, A = TCPHDR_ACK;
+	struct psw_session *s;
+	u8 o;
+
+	s = open_sess(c, IPPROTO_TCP, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
+	o = s->orig;
+	track(c, s, o, 1000, 0, 0, 65535, TCPHDR_SYN, 7);
+	track(c, s, !o, 5000, 1001, 0, 65535, TCPHDR_SYN | A, 7);
+	track(c, s, o, 1001, 5001, 100, 512, A, PSW_TCP_NO_SCALE);	/* 512 << 7 */
+	track(c, s, !o, 5001, 1101, 0, 512, A, PSW_TCP_NO_SCALE);
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, s->tcp_win[o], 512u << 7);
+
+	/* Far from what either side sent: ignored, both ways, RST and FIN. */
+	KUNIT_EXPECT_EQ(test, track(c, s, !o, 5001 + 10000000, 0, 0, 0, R, 0), 0);
+	KUNIT_EXPECT_EQ(test, track(c, s, o, 1101 - 70000, 0, 0, 0, F, 0), A);
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_ESTABLISHED);
+	/* Just past the window, scaled: still out. */
+	KUNIT_EXPECT_EQ(test, track(c, s, !o, 5001 + (512 << 7) + 1, 0, 0, 0, R, 0), 0);
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_ESTABLISHED);
+	/* In the window: the connection ends. */
+	KUNIT_EXPECT_EQ(test, track(c, s, !o, 5001 + 60000, 0, 0, 0, R, 0), R);
+	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_TRANSIENT);
+
+	/* A RST answering a SYN must acknowledge it. */
+	s = open_sess(c, IPPROTO_TCP, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
+	o = s->orig;
+	track(c, s, o, 7000, 0, 0, 65535, TCPHDR_SYN, PSW_TCP_NO_SCALE);
+	KUNIT_EXPECT_EQ(test, track(c, s, !o, 0, 9999, 0, 0, R | A, 0), A);
+	KUNIT_EXPECT_EQ(test, track(c, s, !o, 0, 7001, 0, 0, R | A, 0), R | A);
+	KUNIT_EXPECT_TRUE(test, s->tcp_seen[!o] & R);
+	sess_ctx_free(c);
+}
+
 /* One port's sessions take at most its share; the others', theirs. */
 static void psw_test_sess_port_quota(struct kunit *test)
 {
@@ -462,6 +518,7 @@ static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_walk),
 	KUNIT_CASE(psw_test_sess_add_over_dead),
 	KUNIT_CASE(psw_test_sess_port_quota),
+	KUNIT_CASE(psw_test_sess_tcp_window),
 	KUNIT_CASE(psw_test_sess_dump_walk),
 	{}
 };

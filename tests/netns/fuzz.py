@@ -18,6 +18,13 @@
       SRC the sender's own address (most frames use it, so that they pass
       anti-spoofing and reach deeper). Prints "sent N by NS/IFACE ...".
 
+  fuzz.py churn SECONDS SEED PORT=ADDR ... -- UPLINK
+      valid changes, as fast as they are answered, for SECONDS: the
+      ports named (pods, PORT=ADDR) deleted and added again, routes, ACLs
+      set, bound and unbound on them, services to them, SNAT pools on
+      UPLINK, NAT sessions flushed; the ports not named are never touched.
+      Prints how many changes of each kind were made.
+
 Same SEED, same requests and frames (Python's random).
 """
 import os
@@ -334,9 +341,75 @@ def fuzz_frames(n, seed, *links):
     print(" ".join(f"sent {x[5][0]} by {x[2]}" for x in socks))
 
 
+def fuzz_churn(seconds, seed, *args):
+    rnd = random.Random(int(seed))
+    i = args.index("--")
+    pods = [a.split("=") for a in args[:i]]
+    uplink = socket.if_nametoindex(args[i + 1])
+    spec = nstool.Spec()
+    sock, family = nstool.genl_socket()
+    sock.settimeout(10)
+    sw = ("ifname", "psw0")
+    u8, u16, u32, ip = nstool.u8, nstool.u16, nstool.u32, nstool.ip
+
+    def port_of(name):
+        return ("ifindex", u32(socket.if_nametoindex(name)))
+
+    def change():
+        name, addr = rnd.choice(pods)
+        k = rnd.randrange(9)
+        if k == 0:
+            return "port-del", [sw, ("port", [port_of(name)])]
+        if k == 1:
+            return "port-new", [sw, ("port", [port_of(name), ("addrs", [("addr", ip(addr))])])]
+        if k == 2:
+            net = f"10.9.{rnd.randrange(256)}.0"
+            return rnd.choice(["route-new", "route-del"]), \
+                [sw, ("route", [("dst", ip(net)), ("prefixlen", u8(24))] +
+                      ([("type", u8(3))] if rnd.random() < 0.5 else []))]
+        if k == 3:
+            rules = [("rule", [("action", u8(rnd.choice([0, 1, 2]))), ("proto", u8(rnd.choice([6, 17, 1])))])
+                     for _ in range(rnd.randint(1, 20))]
+            return "acl-set", [sw, ("acl", [("num", u32(rnd.randint(1, 8)))])] + rules
+        if k == 4:
+            nums = [("num", u32(n)) for n in rnd.sample(range(1, 9), rnd.randint(0, 3))]
+            return "acl-bind", [sw, ("port", [port_of(name), (rnd.choice(["acl-in", "acl-out"]), nums)])]
+        if k == 5:
+            vip = ("vip", ip(f"10.96.1.{rnd.randrange(1, 255)}"))
+            svc = [("proto", u8(rnd.choice([6, 17]))), vip, ("port", u16(80))]
+            if rnd.random() < 0.3:
+                return "service-del", [sw, ("service", svc)]
+            backends = [("backend", [("addr", ip(a)), ("port", u16(8080)), ("weight", u32(rnd.randint(1, 5)))])
+                        for _, a in rnd.sample(pods, rnd.randint(1, len(pods)))]
+            return "service-new", [sw, ("service", svc + backends)]
+        if k == 6:
+            first = rnd.randrange(1, 200)
+            pool = [("port", u32(uplink)), ("first", ip(f"192.0.2.{first}")),
+                    ("last", ip(f"192.0.2.{first + rnd.randrange(0, 50)}"))]
+            return rnd.choice(["snat-new", "snat-del"]), [sw, ("snat", pool if rnd.random() < 0.7 else pool[:1])]
+        if k == 7:
+            return "acl-del", [sw, ("acl", [("num", u32(rnd.randint(1, 8)))])]
+        return "session-flush", [sw, ("session", [("table", u8(1))])]
+
+    done, seq, end = {}, 10, time.monotonic() + float(seconds)
+    while time.monotonic() < end:
+        op, attrs = change()
+        seq += 1
+        try:
+            err, _ = nstool.genl_request(sock, family, spec, op, attrs, seq)
+        except socket.timeout:
+            sys.exit(f"fuzz churn: no answer to {op}")
+        key = op + ("" if err == 0 else "!")
+        done[key] = done.get(key, 0) + 1
+    total = sum(done.values())
+    print(f"{total} changes in {seconds} s: " + " ".join(f"{k}={v}" for k, v in sorted(done.items())))
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "genl":
+    if cmd == "churn":
+        fuzz_churn(*args)
+    elif cmd == "genl":
         fuzz_genl(*args)
     elif cmd == "frames":
         fuzz_frames(*args)

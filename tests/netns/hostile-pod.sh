@@ -148,3 +148,31 @@ expect_eq "the other 150 dropped, counted" 150 \
 ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 7001 &
 wait_listen pod2 7001
 expect "pod3 still opens a session" ip netns exec pod3 $NSTOOL udp-from 41000 10.1.1.7 7001
+
+# 7. Whoever knows a connection's addresses and ports (here its own pod)
+# cannot end its session with a RST or FIN out of the window.
+cat >/tmp/hostile-tcp.psw <<'B'
+switch set psw0 max-sessions 500000 port-max-sessions 125000
+acl set psw0 4 reflect proto tcp
+acl bind psw0 dev veth-pod1 in 4
+session flush psw0
+B
+require "pod1 may open TCP connections" "$PSWCTL" -b /tmp/hostile-tcp.psw
+ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 8081 &
+wait_listen pod2 8081
+rm -f /tmp/hostile-stop
+ip netns exec pod1 $NSTOOL tcp-streams 10.1.1.7 8081 1 120 /tmp/hostile-stop >/tmp/hostile-streams.log 2>&1 &
+streams=$!
+wait_for 30 sh -c "'$PSWCTL' session show psw0 | grep -q 'tcp 10\.1\.1\.6:[0-9]* -> 10\.1\.1\.7:8081 established'" ||
+	fail "pod1's connection established"
+sport=$("$PSWCTL" session show psw0 | sed -n 's/.*tcp 10\.1\.1\.6:\([0-9]*\) -> 10\.1\.1\.7:8081 established.*/\1/p' | head -n 1)
+frames 1 dst=10.1.1.7 proto=tcp sport="$sport" dport=8081 flags=R seq=123456 >/dev/null &&
+	frames 1 dst=10.1.1.7 proto=tcp sport="$sport" dport=8081 flags=FA seq=123456 >/dev/null ||
+	fail "a RST and a FIN with a wrong sequence number sent"
+expect "after a RST and a FIN out of the window, the session is still established" sh -c \
+	"'$PSWCTL' session show psw0 | grep -q 'tcp 10\.1\.1\.6:$sport -> 10\.1\.1\.7:8081 established'"
+touch /tmp/hostile-stop
+wait $streams || fail "the connection: $(cat /tmp/hostile-streams.log)"
+pass "and the connection went on: $(cat /tmp/hostile-streams.log)"
+expect "its real end makes it transient" wait_for 10 sh -c \
+	"'$PSWCTL' session show psw0 | grep -q 'tcp 10\.1\.1\.6:$sport -> 10\.1\.1\.7:8081 transient'"
