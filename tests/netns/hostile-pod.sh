@@ -88,6 +88,10 @@ expect_eq "and never about the backend" "sent 1 received 0" \
 check "icmp-rate 1, burst 1" "$PSWCTL" switch set psw0 icmp-rate 1 icmp-burst 1
 expect_eq "20 packets too big with DF: 20 frag needed back" "sent 20 received 20" \
 	"$(frames 20 dst=10.96.0.10 dport=80 sport=40001 df=1 len=1200 -- pod1 eth0 2 proto=icmp type=3 code=4 2>&1)"
+# Back to pod2's own MTU: a veth whose ends differ drops what the smaller
+# end cannot take, which no switch can help.
+ip link set veth-pod2 mtu 1500 || bail "veth-pod2's MTU back"
+check "the default rate again" "$PSWCTL" switch set psw0 icmp-rate 1000 icmp-burst 50
 
 # 5. Fragments: a pod's spoofed fragments are dropped before reassembly;
 # the pods' incomplete ones hold at most half the netns's reassembly
