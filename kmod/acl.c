@@ -771,6 +771,13 @@ static bool psw_acl_check(struct psw_pkt *pkt, struct sk_buff *skb, u8 dir)
 
 	cls = rcu_dereference(port->acl[dir]);
 	if (!cls) {
+		/*
+		 * The replies of a session an ACL elsewhere made pass here
+		 * too: its state sees them (else TCP is never established,
+		 * and no window is known for a RST or FIN).
+		 */
+		if (atomic_read(&pkt->sw->sessions[PSW_SESSION_ACL].count))
+			psw_acl_session(pkt, skb);
 		psw_trace(pkt, "%s: sw_if %u, no ACL bound, action permit\n",
 			  node[dir], port->index);
 		return true;
