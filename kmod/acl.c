@@ -776,7 +776,8 @@ static bool psw_acl_check(struct psw_pkt *pkt, struct sk_buff *skb, u8 dir)
 		 * too: its state sees them (else TCP is never established,
 		 * and no window is known for a RST or FIN).
 		 */
-		if (atomic_read(&pkt->sw->sessions[PSW_SESSION_ACL].count))
+		if (READ_ONCE(pkt->sw->acl_nbound) &&
+		    atomic_read(&pkt->sw->sessions[PSW_SESSION_ACL].count))
 			psw_acl_session(pkt, skb);
 		psw_trace(pkt, "%s: sw_if %u, no ACL bound, action permit\n",
 			  node[dir], port->index);

@@ -273,8 +273,10 @@ static void psw_ip4_rewrite(struct psw_pkt *pkt, struct sk_buff *skb)
  *
  * The fragments wait in the netns's reassembly memory, which the host's
  * own stack uses too: the switches of a netns hold at most half of it, so
- * that a pod's incomplete fragments never starve the host. Keyed by
- * switch (the defrag user), so that two switches' fragments never meet.
+ * that a pod's incomplete fragments never starve the host. Keyed by the
+ * input port's netdev (in the defrag user's bridge range, which may meet
+ * a bridge conntrack zone of the same number), so that fragments from two
+ * ports, or two switches, never make one packet.
  */
 static bool psw_ip4_defrag(struct psw_pkt *pkt, struct sk_buff *skb)
 {
@@ -288,9 +290,8 @@ static bool psw_ip4_defrag(struct psw_pkt *pkt, struct sk_buff *skb)
 	}
 	skb_orphan(skb);
 	memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
-	/* Within the bridge range, which no ICMP about a timeout comes from. */
 	if (ip_defrag(net, skb, IP_DEFRAG_CONNTRACK_BRIDGE_IN +
-		      (pkt->sw->dev->ifindex & USHRT_MAX))) {
+		      (pkt->in->dev->ifindex & USHRT_MAX))) {
 		psw_trace(pkt, "ip4-input: fragment held for reassembly\n");
 		return false;
 	}

@@ -34,8 +34,8 @@ struct psw_switch;
  * in progress and of the queues: else one pod sending to many unresolvable
  * next hops keeps every other pod's new neighbors from being resolved.
  */
-#define PSW_NEIGH_MAX_INCOMPLETE_SRC 256
-#define PSW_NEIGH_QUEUE_SRC (1024 * 1024)
+#define PSW_NEIGH_MAX_INCOMPLETE_SRC 128
+#define PSW_NEIGH_QUEUE_SRC (512 * 1024)
 #define PSW_NEIGH_NO_SRC PSW_MAX_PORTS
 #define PSW_NEIGH_REACHABLE_MS 30000	/* then refreshed on use */
 #define PSW_NEIGH_STALE_MS 90000	/* then forgotten */

@@ -274,6 +274,15 @@ void psw_port_del(struct psw_port *port)
 	}
 	psw_neigh_flush_port(sw, port->index);
 	/*
+	 * The next port to take the index must not inherit the connections
+	 * (nor the session quota) of this one. (A packet already past the
+	 * lookup may still open one: it expires as any other.)
+	 */
+	if (port->type != PSW_PORT_HOST) {
+		psw_sess_flush_port(&sw->sessions[PSW_SESSION_ACL], port->index);
+		psw_sess_flush_port(&sw->sessions[PSW_SESSION_NAT44], port->index);
+	}
+	/*
 	 * If the rebuild fails for want of memory the old FIB may still name
 	 * this index; packets then find no port and are dropped as "output
 	 * port gone", and the next port to take the index rebuilds it.

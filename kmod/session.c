@@ -220,7 +220,7 @@ bool psw_tcp_seg_parse(const struct sk_buff *skb, struct psw_tcp_seg *seg)
 	unsigned int off = ip_hdrlen(skb), optlen, i;
 	const struct tcphdr *th;
 	struct tcphdr _th;
-	u8 _opt[40];
+	u8 _opt[MAX_TCP_OPTION_SPACE];
 	const u8 *opt;
 
 	th = skb_header_pointer(skb, off, sizeof(_th), &_th);
@@ -251,10 +251,17 @@ bool psw_tcp_seg_parse(const struct sk_buff *skb, struct psw_tcp_seg *seg)
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_tcp_seg_parse);
 
-/* The window @dir's peer gives it: what @dir may send past its end. */
+/*
+ * The window @dir's peer gave it: how far from @dir's end a segment of
+ * @dir's may be. 0: nothing to judge by, because the peer sent nothing
+ * yet or the handshake was not seen (a session met mid-stream, whose
+ * window scale is unknown, is not protected rather than falsely so).
+ */
 static u32 psw_sess_tcp_window(const struct psw_session *s, u8 dir)
 {
-	if (!(READ_ONCE(s->tcp_tracked) & BIT(!dir)))
+	if (!READ_ONCE(s->tcp_known[!dir]) ||
+	    !(READ_ONCE(s->tcp_seen[dir]) & TCPHDR_SYN) ||
+	    !(READ_ONCE(s->tcp_seen[!dir]) & TCPHDR_SYN))
 		return 0;
 	return max(READ_ONCE(s->tcp_win[!dir]), 1U);
 }
@@ -266,42 +273,36 @@ static u8 psw_sess_tcp_scale(const struct psw_session *s, u8 dir, u8 flags)
 
 	if (flags & TCPHDR_SYN)
 		return 0;
-	/* A handshake not seen whole: assume the largest. */
-	if (!(READ_ONCE(s->tcp_seen[dir]) & TCPHDR_SYN) ||
-	    !(READ_ONCE(s->tcp_seen[!dir]) & TCPHDR_SYN))
-		return TCP_MAX_WSCALE;
 	return mine && peer ? mine - 1 : 0;
 }
 
 /*
  * Track @seg of @s from endpoint @dir, and return the TCP flags it may
- * apply to the session's state: a RST or FIN whose sequence number is not
- * in the window the peer gave (RFC 5961 3.2, as conntrack's
- * tcp_in_window()) changes nothing, so that whoever knows the addresses
- * and ports cannot end a connection's session early. A RST answering a
- * SYN must acknowledge it. A session met mid-stream learns as it goes.
+ * apply to the session's state. A segment whose sequence number is not in
+ * the window the peer gave (RFC 5961 3.2, as conntrack's tcp_in_window())
+ * neither moves what is tracked nor ends the session with its RST or FIN,
+ * so that whoever knows the addresses and ports can neither end a
+ * connection's session early nor walk its window away. A RST answering a
+ * SYN must acknowledge it; a side's SYN counts once.
  */
 u8 psw_sess_tcp_track(struct psw_session *s, u8 dir, const struct psw_tcp_seg *seg)
 {
-	u8 flags = seg->flags, tracked = READ_ONCE(s->tcp_tracked);
-	u8 peer_seen = READ_ONCE(s->tcp_seen[!dir]);
+	u8 flags = seg->flags, peer_seen = READ_ONCE(s->tcp_seen[!dir]);
 	u32 end = READ_ONCE(s->tcp_end[dir]), win;
-	bool known = tracked & BIT(dir);
+	bool known = READ_ONCE(s->tcp_known[dir]);
 
-	if (flags & (TCPHDR_RST | TCPHDR_FIN)) {
-		if (!known) {
-			/* Its first segment: a RST only as the answer to a SYN. */
-			if ((flags & TCPHDR_RST) && (peer_seen & TCPHDR_SYN) &&
-			    !(peer_seen & TCPHDR_ACK) &&
-			    (!(flags & TCPHDR_ACK) || seg->ack != READ_ONCE(s->tcp_end[!dir])))
-				return flags & ~(TCPHDR_RST | TCPHDR_FIN);
-		} else {
-			win = psw_sess_tcp_window(s, dir);
-			if (win && abs((s32)(seg->seq - end)) > win)
-				return flags & ~(TCPHDR_RST | TCPHDR_FIN);
-		}
+	if (!known) {
+		/* Its first segment: a RST only as the answer to a SYN. */
+		if ((flags & TCPHDR_RST) && (peer_seen & TCPHDR_SYN) &&
+		    !(peer_seen & TCPHDR_ACK) &&
+		    (!(flags & TCPHDR_ACK) || seg->ack != READ_ONCE(s->tcp_end[!dir])))
+			return flags & ~(TCPHDR_RST | TCPHDR_FIN);
+	} else {
+		win = psw_sess_tcp_window(s, dir);
+		if (win && (before(seg->seq, end - win) || after(seg->seq, end + win)))
+			return flags & ~(TCPHDR_RST | TCPHDR_FIN | TCPHDR_SYN);
 	}
-	if (flags & TCPHDR_SYN)
+	if ((flags & TCPHDR_SYN) && !(READ_ONCE(s->tcp_seen[dir]) & TCPHDR_SYN))
 		WRITE_ONCE(s->tcp_scale[dir],
 			   seg->wscale == PSW_TCP_NO_SCALE ? 0 : seg->wscale + 1);
 	if (!known || after(seg->end, end))
@@ -310,7 +311,7 @@ u8 psw_sess_tcp_track(struct psw_session *s, u8 dir, const struct psw_tcp_seg *s
 	if (win > READ_ONCE(s->tcp_win[dir]))
 		WRITE_ONCE(s->tcp_win[dir], win);
 	if (!known)
-		WRITE_ONCE(s->tcp_tracked, tracked | BIT(dir));
+		WRITE_ONCE(s->tcp_known[dir], 1);
 	return flags;
 }
 EXPORT_SYMBOL_IF_KUNIT(psw_sess_tcp_track);
@@ -416,7 +417,13 @@ struct psw_session *psw_sess_alloc(struct psw_sess_table *t,
 
 	if (WARN_ON_ONCE(port >= PSW_MAX_PORTS))
 		return ERR_PTR(-EINVAL);
-	if (atomic_inc_return(&t->port_count[port]) > p->port_max_sessions[t->kind]) {
+	/*
+	 * The port's share binds once the table is three quarters full: a
+	 * port (an uplink, the host) may use an idle table whole, and one pod
+	 * still cannot take the room the others need.
+	 */
+	if (atomic_inc_return(&t->port_count[port]) > p->port_max_sessions[t->kind] &&
+	    atomic_read(&t->count) >= max - max / 4) {
 		atomic_dec(&t->port_count[port]);
 		return ERR_PTR(-EDQUOT);
 	}
@@ -760,6 +767,17 @@ static enum psw_sess_verdict psw_sess_flush_visit(struct psw_sess_table *t,
 }
 
 /* Kill every session @match says yes to; all of them if it is NULL. */
+static bool psw_sess_match_port(const struct psw_session *s, const void *arg)
+{
+	return s->port == *(const u16 *)arg;
+}
+
+/* Port @port leaves: the sessions it opened go, and its count with them. */
+void psw_sess_flush_port(struct psw_sess_table *t, u16 port)
+{
+	psw_sess_flush_if(t, psw_sess_match_port, &port);
+}
+
 void psw_sess_flush_if(struct psw_sess_table *t,
 		       bool (*match)(const struct psw_session *s, const void *arg),
 		       const void *arg)

@@ -80,7 +80,7 @@ struct psw_session {
 	u32 tcp_end[2];
 	u32 tcp_win[2];
 	u8 tcp_scale[2];		/* the SYN's option + 1; 0: none */
-	u8 tcp_tracked;			/* BIT(dir): @dir's segments seen */
+	u8 tcp_known[2];		/* @dir's segments seen (each side its own) */
 };
 
 #define PSW_TCP_NO_SCALE 0xff
@@ -174,6 +174,7 @@ unsigned long psw_sess_timeout(const struct psw_sess_table *t,
 			       const struct psw_session *s,
 			       const struct psw_params *p);
 void psw_sess_flush(struct psw_sess_table *t);
+void psw_sess_flush_port(struct psw_sess_table *t, u16 port);
 void psw_sess_flush_if(struct psw_sess_table *t,
 		       bool (*match)(const struct psw_session *s, const void *arg),
 		       const void *arg);

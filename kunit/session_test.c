@@ -393,6 +393,10 @@ static void psw_test_sess_tcp_window(struct kunit *test)
 	/* Just past the window, scaled: still out. */
 	KUNIT_EXPECT_EQ(test, track(c, s, !o, 5001 + (512 << 7) + 1, 0, 0, 0, R, 0), 0);
 	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_ESTABLISHED);
+	/* A segment far ahead moves nothing, so a RST there stays out. */
+	KUNIT_EXPECT_EQ(test, track(c, s, !o, 5001 + (1U << 30), 0, 0, 512, A, 0), A);
+	KUNIT_EXPECT_EQ(test, track(c, s, !o, 5001 + (1U << 30), 0, 0, 0, R, 0), 0);
+	KUNIT_EXPECT_EQ(test, s->tcp_end[!o], 5001u);
 	/* In the window: the connection ends. */
 	KUNIT_EXPECT_EQ(test, track(c, s, !o, 5001 + 60000, 0, 0, 0, R, 0), R);
 	KUNIT_EXPECT_EQ(test, s->state, PSW_SESS_TCP_TRANSIENT);
@@ -408,7 +412,10 @@ static void psw_test_sess_tcp_window(struct kunit *test)
 	sess_ctx_free(c);
 }
 
-/* One port's sessions take at most its share; the others', theirs. */
+/*
+ * Once the table is three quarters full, one port's sessions take at most
+ * its share; the others', theirs. Before, a port may use the table whole.
+ */
 static void psw_test_sess_port_quota(struct kunit *test)
 {
 	struct sess_ctx *c = sess_ctx(test, 100);
@@ -416,6 +423,13 @@ static void psw_test_sess_port_quota(struct kunit *test)
 	struct psw_session *s[3];
 	int i;
 
+	p->port_max_sessions[PSW_SESSION_ACL] = 3;
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(open_sess_on(c, IPPROTO_UDP, 2000 + i, 5)));
+	sess_ctx_free(c);
+
+	c = sess_ctx(test, 4);
+	p = rcu_dereference_protected(c->params, 1);
 	p->port_max_sessions[PSW_SESSION_ACL] = 3;
 	for (i = 0; i < 3; i++) {
 		s[i] = open_sess_on(c, IPPROTO_UDP, 1000 + i, 5);

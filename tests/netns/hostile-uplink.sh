@@ -58,7 +58,7 @@ wait_for 30 sh -c "'$PSWCTL' show psw0 neigh | grep -q INCOMPLETE" || fail "the 
 expect "pod2 resolves a new neighbor during pod1's spray" \
 	ip netns exec pod2 ping -c 1 -W 3 192.168.50.3
 n=$("$PSWCTL" show psw0 neigh | grep -c INCOMPLETE)
-[ "$n" -le 256 ] || fail "pod1's resolutions in progress: $n"
-pass "pod1's resolutions in progress stay within its share: $n of at most 256"
+[ "$n" -le 128 ] || fail "pod1's resolutions in progress: $n"
+pass "pod1's resolutions in progress stay within its share: $n of at most 128"
 wait $spray || fail "the spray: $(cat /tmp/spray.out)"
 pass "pod1 sent its 4000 packets: $(cat /tmp/spray.out)"

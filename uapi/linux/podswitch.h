@@ -202,10 +202,10 @@
  * (else, NAT44, an affinity record), never an established TCP one; without
  * one the new connection's packet is dropped and counted. Lowering the
  * limit keeps the sessions there are. PSW_A_PORT_MAX_SESSIONS (NLA_U32,
- * 1..PSW_MAX_SESSIONS_LIMIT, default 125000) bounds the sessions the
- * packets of one port (a pod, an uplink, the host) open, so that one pod
- * cannot fill the table; past it, its new connection's packet is dropped
- * and counted. PSW_A_NAT44_TIMEOUTS, PSW_A_NAT44_MAX_SESSIONS and
+ * 1..PSW_MAX_SESSIONS_LIMIT, default 125000) bounds, once the table is
+ * three quarters full, the sessions the packets of one port (a pod, an
+ * uplink, the host) open, so that one pod cannot fill it; past it, its new
+ * connection's packet is dropped and counted. PSW_A_NAT44_TIMEOUTS, PSW_A_NAT44_MAX_SESSIONS and
  * PSW_A_NAT44_PORT_MAX_SESSIONS are the same for NAT44 sessions (defaults
  * TCP_ESTABLISHED 7440, TCP_TRANSIENT 240, UDP 300, ICMP 60; 500000
  * sessions, 125000 a port).
