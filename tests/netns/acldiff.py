@@ -189,11 +189,10 @@ def run(out, ns, iface, dmac, rns, riface):
     wire = [socket.inet_aton(p["src"]) + socket.inet_aton(p["dst"]) for p in packets]
     got = set()
 
-    def drain(wait):
-        end = time.monotonic() + wait
+    def drain(quiet):
+        """Read what came, until nothing more for @quiet seconds."""
         while True:
-            left = end - time.monotonic()
-            if left <= 0 or not select.select([r], [], [], left)[0]:
+            if not select.select([r], [], [], quiet)[0]:
                 return
             data, a = r.recvfrom(65535)
             if a[2] == socket.PACKET_OUTGOING or len(data) < 34:
