@@ -302,7 +302,8 @@ u8 psw_sess_tcp_track(struct psw_session *s, u8 dir, const struct psw_tcp_seg *s
 		if (win && (before(seg->seq, end - win) || after(seg->seq, end + win)))
 			return flags & ~(TCPHDR_RST | TCPHDR_FIN | TCPHDR_SYN);
 	}
-	if ((flags & TCPHDR_SYN) && !(READ_ONCE(s->tcp_seen[dir]) & TCPHDR_SYN))
+	/* The session's first packet, a SYN, is in tcp_seen before it is tracked. */
+	if ((flags & TCPHDR_SYN) && (!known || !(READ_ONCE(s->tcp_seen[dir]) & TCPHDR_SYN)))
 		WRITE_ONCE(s->tcp_scale[dir],
 			   seg->wscale == PSW_TCP_NO_SCALE ? 0 : seg->wscale + 1);
 	if (!known || after(seg->end, end))
