@@ -10,6 +10,20 @@ ip -n pod2 link set eth0 mtu 1400
 ip netns exec pod2 $NSTOOL echo-server 10.1.1.7 8080 &
 wait_listen pod2 8080
 
+# tcp_pmtu WHAT ADDR PORT: 1 MB of TCP from pod1 to ADDR:PORT meets the
+# switch's frag-needed, goes through, and pod1 learns ADDR's path MTU.
+tcp_pmtu() {
+	local what=$1 addr=$2 port=$3 t0
+	t0=$(counter ip4-rewrite "too big, DF set")
+	expect "TCP pod1 -> $what discovers the path MTU (1 MB echoed)" \
+		ip netns exec pod1 $NSTOOL tcp-echo "$addr" "$port" 1000000
+	[ "$(counter ip4-rewrite "too big, DF set")" -gt "$t0" ] ||
+		fail "the TCP stream to $what met no frag-needed (${t0} before)"
+	pass "the TCP stream to $what met the switch's frag-needed"
+	expect "pod1 learned the path MTU of $what" sh -c \
+		"ip -n pod1 route get $addr | grep -q 'mtu 1400'"
+}
+
 expect "1372-byte payload fits" ip netns exec pod1 ping -c 1 -W 2 -M do -s 1372 10.1.1.7
 out=$(ip netns exec pod1 ping -c 1 -W 2 -M do -s 1400 10.1.1.7 2>&1)
 echo "$out" | grep -q "From 169.254.1.1 icmp_seq=1 Frag needed and DF set (mtu = 1400)" ||
@@ -23,14 +37,7 @@ check "pod2 advertises MSS 1460 to pod1" \
 	ip -n pod2 route add 10.1.1.6 via 169.254.1.1 dev eth0 advmss 1460
 ip -n pod1 route flush cache
 expect_none "pod1 forgot the path MTU" "mtu 1400" ip -n pod1 route get 10.1.1.7
-t0=$(counter ip4-rewrite "too big, DF set")
-expect "TCP pod1 -> pod2 discovers the path MTU (1 MB echoed)" \
-	ip netns exec pod1 $NSTOOL tcp-echo 10.1.1.7 8080 1000000
-[ "$(counter ip4-rewrite "too big, DF set")" -gt "$t0" ] ||
-	fail "the TCP stream met no frag-needed (${t0} before)"
-pass "the TCP stream met the switch's frag-needed"
-expect "pod1 learned the path MTU from the TCP stream" sh -c \
-	"ip -n pod1 route get 10.1.1.7 | grep -q 'mtu 1400'"
+tcp_pmtu pod2 10.1.1.7 8080
 # Forgotten again, so that pod1 sends 1500-byte fragments the switch must
 # cut to its 1400-byte port.
 ip -n pod1 route flush cache
@@ -47,12 +54,5 @@ pass "too-big and fragmented packets counted"
 check "a service 10.96.0.10:80 -> pod2:8080" \
 	"$PSWCTL" nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.7:8080
 ip -n pod1 route flush cache
-t0=$(counter ip4-rewrite "too big, DF set")
-expect "TCP pod1 -> VIP discovers the path MTU through NAT (1 MB echoed)" \
-	ip netns exec pod1 $NSTOOL tcp-echo 10.96.0.10 80 1000000
-[ "$(counter ip4-rewrite "too big, DF set")" -gt "$t0" ] ||
-	fail "the TCP stream to the VIP met no frag-needed (${t0} before)"
-pass "the TCP stream to the VIP met the switch's frag-needed"
-expect "pod1 learned the VIP's path MTU" sh -c \
-	"ip -n pod1 route get 10.96.0.10 | grep -q 'mtu 1400'"
+tcp_pmtu "the VIP, through NAT" 10.96.0.10 80
 expect_none "and nothing of the backend's" "mtu" ip -n pod1 route get 10.1.1.7
