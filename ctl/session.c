@@ -116,22 +116,40 @@ static int session_show(const char *name, int argc, char **argv, int variant)
 	       -1 : 0;
 }
 
+/* session flush SWITCH [acl|nat44] [addr ADDR] */
 static int session_flush(const char *name, int argc, char **argv, int variant)
 {
-	int table = parse_table("session flush", argc, argv);
+	struct nlattr *nest;
+	bool has_addr = false;
+	uint32_t addr = 0;
+	int table = -1;
 	struct req r;
 
+	if (argc >= 2 && matches(argv[argc - 2], "addr")) {
+		if (!parse_ip4(argv[argc - 1], &addr))
+			return usage_error("session flush: bad address \"%s\"", argv[argc - 1]);
+		has_addr = true;
+		argc -= 2;
+	}
+	table = parse_table("session flush", argc, argv);
 	if (table < -1)
 		return -1;
 	if (req_start(&r, name, PSW_CMD_SESSION_FLUSH, 0))
 		return req_fail(&r);
-	put_table(r.nlh, &table);
+	if (table >= 0 || has_addr) {
+		nest = mnl_attr_nest_start(r.nlh, PSW_A_SESSION);
+		if (table >= 0)
+			mnl_attr_put_u8(r.nlh, PSW_SESS_A_TABLE, table);
+		if (has_addr)
+			mnl_attr_put_u32(r.nlh, PSW_SESS_A_ADDR, addr);
+		mnl_attr_nest_end(r.nlh, nest);
+	}
 	return req_do(&r);
 }
 
 static const struct verb session_verbs[] = {
 	{ "show", session_show, " [acl|nat44]" },
-	{ "flush", session_flush, " [acl|nat44]" },
+	{ "flush", session_flush, " [acl|nat44] [addr ADDR]" },
 };
 
 const struct object session_object = OBJECT("session", session_verbs);

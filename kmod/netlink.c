@@ -232,7 +232,7 @@ static const struct genl_ops psw_genl_ops[] = {
 	PSW_NL_DO(acl_del, ACL_DEL, psw_acl_del_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DO(acl_bind, ACL_BIND, psw_acl_bind_nl_policy, PSW_NL_CHANGE),
 	PSW_NL_DUMP(session_get, SESSION_GET, psw_session_nl_policy, GENL_UNS_ADMIN_PERM),
-	PSW_NL_DO(session_flush, SESSION_FLUSH, psw_session_nl_policy, 0),
+	PSW_NL_DO(session_flush, SESSION_FLUSH, psw_session_flush_nl_policy, 0),
 	PSW_NL_DUMP(service_get, SERVICE_GET, psw_switch_get_nl_policy, 0),
 	PSW_NL_DO(service_new, SERVICE_NEW, psw_service_new_nl_policy, PSW_NL_CHANGE | PSW_NL_PARSE),
 	PSW_NL_DO(service_del, SERVICE_DEL, psw_service_del_nl_policy, PSW_NL_CHANGE),

@@ -127,6 +127,7 @@ extern const struct nla_policy psw_acl_set_nl_policy[PSW_A_MAX + 1];
 extern const struct nla_policy psw_acl_del_nl_policy[PSW_A_MAX + 1];
 extern const struct nla_policy psw_acl_bind_nl_policy[PSW_A_MAX + 1];
 extern const struct nla_policy psw_session_nl_policy[PSW_A_MAX + 1];
+extern const struct nla_policy psw_session_flush_nl_policy[PSW_A_MAX + 1];
 extern const struct nla_policy psw_service_new_nl_policy[PSW_A_MAX + 1];
 extern const struct nla_policy psw_service_del_nl_policy[PSW_A_MAX + 1];
 extern const struct nla_policy psw_snat_new_nl_policy[PSW_A_MAX + 1];
@@ -144,6 +145,7 @@ extern const struct nla_policy psw_neigh_del_nl_policy_nest[PSW_NEIGH_A_MAX + 1]
 extern const struct nla_policy psw_acl_nl_policy_nest[PSW_ACL_A_MAX + 1];
 extern const struct nla_policy psw_rule_nl_policy[PSW_RULE_A_MAX + 1];
 extern const struct nla_policy psw_session_nl_policy_nest[PSW_SESS_A_MAX + 1];
+extern const struct nla_policy psw_session_flush_nl_policy_nest[PSW_SESS_A_MAX + 1];
 extern const struct nla_policy psw_timeout_nl_policy[PSW_TIMEOUT_A_MAX + 1];
 extern const struct nla_policy psw_service_new_nl_policy_nest[PSW_SVC_A_MAX + 1];
 extern const struct nla_policy psw_service_del_nl_policy_nest[PSW_SVC_A_MAX + 1];

@@ -196,6 +196,16 @@ const struct nla_policy psw_session_nl_policy[PSW_A_MAX + 1] = {
 	[PSW_A_SESSION]		= NLA_POLICY_NESTED(psw_session_nl_policy_nest),
 };
 
+const struct nla_policy psw_session_flush_nl_policy_nest[PSW_SESS_A_MAX + 1] = {
+	[PSW_SESS_A_TABLE]	= NLA_POLICY_MAX(NLA_U8, PSW_SESSION_TABLE_MAX),
+	[PSW_SESS_A_ADDR]	= { .type = NLA_BE32 },
+};
+
+const struct nla_policy psw_session_flush_nl_policy[PSW_A_MAX + 1] = {
+	PSW_NL_SWITCH_ID,
+	[PSW_A_SESSION]		= NLA_POLICY_NESTED(psw_session_flush_nl_policy_nest),
+};
+
 /* ---- NAT44 ---- */
 
 const struct nla_policy psw_backend_nl_policy[PSW_BACKEND_A_MAX + 1] = {

@@ -133,10 +133,21 @@ int psw_nl_session_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct psw_switch *sw = psw_nl_switch(info);
 	int only = psw_nl_sess_table(info->attrs, info->extack);
+	struct nlattr *tb[PSW_SESS_A_MAX + 1] = {};
 	int k;
 
-	for (k = 0; k <= PSW_SESSION_TABLE_MAX; k++)
-		if (only < 0 || only == k)
+	/* The policy validated the nest already. */
+	if (info->attrs[PSW_A_SESSION] &&
+	    nla_parse_nested(tb, PSW_SESS_A_MAX, info->attrs[PSW_A_SESSION],
+			     psw_session_flush_nl_policy_nest, info->extack))
+		return -EINVAL;
+	for (k = 0; k <= PSW_SESSION_TABLE_MAX; k++) {
+		if (only >= 0 && only != k)
+			continue;
+		if (tb[PSW_SESS_A_ADDR])
+			psw_sess_flush_addr(&sw->sessions[k], nla_get_in_addr(tb[PSW_SESS_A_ADDR]));
+		else
 			psw_sess_flush(&sw->sessions[k]);
+	}
 	return 0;
 }

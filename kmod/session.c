@@ -779,6 +779,31 @@ void psw_sess_flush_port(struct psw_sess_table *t, u16 port)
 	psw_sess_flush_if(t, psw_sess_match_port, &port);
 }
 
+/* Either address of either tuple: before and after NAT. */
+static bool psw_sess_match_addr(const struct psw_session *s, const void *arg)
+{
+	__be32 addr = *(const __be32 *)arg;
+	const struct psw_sess_key *k;
+	u8 i;
+
+	for (i = 0; i < s->ntuples; i++) {
+		k = i ? &container_of(s, struct psw_nat_session, s)->reply.key : &s->tuple.key;
+		if (k->addr[0] == addr || k->addr[1] == addr)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A pod's address goes (CNI DEL): no connection of it may live on for the
+ * next pod to get that address, whichever port opened it.
+ */
+void psw_sess_flush_addr(struct psw_sess_table *t, __be32 addr)
+{
+	psw_sess_flush_if(t, psw_sess_match_addr, &addr);
+}
+EXPORT_SYMBOL_IF_KUNIT(psw_sess_flush_addr);
+
 void psw_sess_flush_if(struct psw_sess_table *t,
 		       bool (*match)(const struct psw_session *s, const void *arg),
 		       const void *arg)

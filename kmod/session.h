@@ -175,6 +175,7 @@ unsigned long psw_sess_timeout(const struct psw_sess_table *t,
 			       const struct psw_params *p);
 void psw_sess_flush(struct psw_sess_table *t);
 void psw_sess_flush_port(struct psw_sess_table *t, u16 port);
+void psw_sess_flush_addr(struct psw_sess_table *t, __be32 addr);
 void psw_sess_flush_if(struct psw_sess_table *t,
 		       bool (*match)(const struct psw_session *s, const void *arg),
 		       const void *arg);

@@ -286,6 +286,38 @@ static void psw_test_sess_nat_tuples(struct kunit *test)
 	sess_ctx_free(c);
 }
 
+/* A flush by address: either side, either tuple (after NAT too). */
+static void psw_test_sess_flush_addr(struct kunit *test)
+{
+	struct sess_ctx *c = sess_ctx_kind(test, PSW_SESSION_NAT44, 10);
+	const struct psw_params *p = rcu_access_pointer(c->params);
+	struct psw_sess_key a, ar, b, br;
+	u8 tuple;
+
+	/* 10.1.1.5 -> VIP, DNAT to 10.1.1.6; 10.1.1.7 -> VIP, DNAT to 10.1.1.8 */
+	nat_key(&a, 0x0a010105, 40000, 0x0a60000a, 80);
+	nat_key(&ar, 0x0a010106, 8080, 0x0a010105, 40000);
+	nat_key(&b, 0x0a010107, 40000, 0x0a60000a, 80);
+	nat_key(&br, 0x0a010108, 8080, 0x0a010107, 40000);
+	KUNIT_ASSERT_EQ(test, nat_open(c, &a, &ar), 0);
+	KUNIT_ASSERT_EQ(test, nat_open(c, &b, &br), 0);
+
+	/* The VIP is in both; no backend is 10.1.1.9. */
+	psw_sess_flush_addr(&c->t, htonl(0x0a010109));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 2);
+	/* 10.1.1.6 is only in the first session's reply tuple. */
+	psw_sess_flush_addr(&c->t, htonl(0x0a010106));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 1);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, psw_sess_lookup(&c->t, &a, &tuple, p));
+	KUNIT_EXPECT_NOT_NULL(test, psw_sess_lookup(&c->t, &br, &tuple, p));
+	rcu_read_unlock();
+	/* The client's address, in the first tuple. */
+	psw_sess_flush_addr(&c->t, htonl(0x0a010107));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->t.count), 0);
+	sess_ctx_free(c);
+}
+
 struct walk_log {
 	u32 n;
 	u16 sport[16];
@@ -529,6 +561,7 @@ static struct kunit_case psw_sess_cases[] = {
 	KUNIT_CASE(psw_test_sess_expiry),
 	KUNIT_CASE(psw_test_sess_full),
 	KUNIT_CASE(psw_test_sess_nat_tuples),
+	KUNIT_CASE(psw_test_sess_flush_addr),
 	KUNIT_CASE(psw_test_sess_walk),
 	KUNIT_CASE(psw_test_sess_add_over_dead),
 	KUNIT_CASE(psw_test_sess_port_quota),

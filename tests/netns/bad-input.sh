@@ -348,6 +348,7 @@ expect_fail "pswctl: timeout 0" "1..604800" "$PSWCTL" set psw0 timeout tcp-estab
 expect_fail "pswctl: unknown timeout" "unknown timeout" "$PSWCTL" set psw0 timeout tcp 5
 expect_fail "pswctl: max-sessions too big" "max-sessions is" "$PSWCTL" set psw0 max-sessions 99999999
 expect_fail "pswctl: session flush of an unknown table" "unexpected \"foo\"" "$PSWCTL" session flush psw0 foo
+expect_fail "pswctl: session flush of a bad address" "bad address \"10.1.1\"" "$PSWCTL" session flush psw0 addr 10.1.1
 expect_fail "pswctl: unknown command" "unknown command" "$PSWCTL" frobnicate
 expect_fail "pswctl: batch stops at the first error" "cmds:2: command failed" \
 	sh -c "printf 'route add psw0 10.5.0.0/16 drop\nroute add psw0 10.5.0.1/16 drop\nroute add psw0 10.6.0.0/16 drop\n' >/tmp/cmds && cd /tmp && '$PSWCTL' -b cmds"

@@ -58,6 +58,13 @@ sess=$("$PSWCTL" session show psw0 nat44)
 echo "$sess" | grep -Eq "^nat44 [0-9]+ tcp 10.1.1.5:[0-9]+ -> 10.96.0.10:80 as 10.1.1.5:[0-9]+ -> 10.1.1.[67]:8080 (transient|established) dev veth-podC" ||
 	fail "NAT sessions listed: $(echo "$sess" | head -5)"
 pass "session show nat44 lists the translated connections"
+# A pod's address goes (CNI DEL): its sessions go, also those where it is
+# only the translated destination; the other backend's stay.
+expect "session flush of one address" "$PSWCTL" session flush psw0 addr 10.1.1.6
+sess=$("$PSWCTL" session show psw0)
+! echo "$sess" | grep -q "10\.1\.1\.6:" || fail "no session of 10.1.1.6 left: $(echo "$sess" | grep -m 3 "10\.1\.1\.6")"
+echo "$sess" | grep -q " -> 10\.1\.1\.7:8080 " || fail "podB's sessions stay: $(echo "$sess" | head -3)"
+pass "session flush addr 10.1.1.6: its sessions (as backend) gone, podB's kept"
 "$PSWCTL" show psw0 errors | grep -Eq "[1-9][0-9]* +nat44-in +sessions created" ||
 	fail "sessions counted: $("$PSWCTL" show psw0 errors)"
 pass "nat44-in counts the sessions it creates"

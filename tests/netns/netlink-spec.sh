@@ -81,7 +81,7 @@ acl-set rule: action proto src src-plen dst dst-plen sport-min sport-max dport-m
 acl-del acl: num
 acl-bind port: ifindex acl-in acl-out
 session-get session: table
-session-flush session: table
+session-flush session: table addr
 service-new service: proto vip port affinity backend
 service-new service.backend: addr port weight
 service-del service: proto vip port

@@ -191,7 +191,11 @@
  * table is resized under it, the dump is marked NLM_F_DUMP_INTR. A dump
  * request, and PSW_CMD_SESSION_FLUSH,
  * which deletes every session, take PSW_A_SESSION with PSW_SESS_A_TABLE to
- * mean that table's sessions only.
+ * mean that table's sessions only. PSW_CMD_SESSION_FLUSH also takes
+ * PSW_SESS_A_ADDR (NLA_BE32) in that nest: only the sessions that have
+ * this address as source or destination, before or after translation, go
+ * (what a CNI DEL does, so that a pod given the address later inherits no
+ * connection).
  *
  * PSW_CMD_SWITCH_SET also takes the session settings, which
  * PSW_CMD_SWITCH_GET reports: PSW_A_TIMEOUTS, a nest of PSW_TIMEOUT_A_*
@@ -548,6 +552,7 @@ enum psw_session_attr {
 	PSW_SESS_A_XDST,
 	PSW_SESS_A_XSPORT,
 	PSW_SESS_A_XDPORT,
+	PSW_SESS_A_ADDR,
 	__PSW_SESS_A_MAX
 };
 #define PSW_SESS_A_MAX (__PSW_SESS_A_MAX - 1)
