@@ -19,7 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BATCH_MAX_ARGS 128
 
 bool json;
 int quiet_errors;
@@ -152,17 +151,26 @@ static int run_cmd(int argc, char **argv)
 	return usage_error("unknown command \"%s\"", argv[0]);
 }
 
-/* Words separated by blanks; '#' starts a comment. */
-static int split_line(char *line, char **argv)
+/*
+ * Words separated by blanks into *@argv, grown as needed (an ACL of
+ * PSW_ACL_MAX_RULES rules is one line); '#' starts a comment. Returns
+ * the count, or -1 when out of memory.
+ */
+static int split_line(char *line, char ***argv, size_t *cap)
 {
+	char *tok, **more;
 	int argc = 0;
-	char *tok;
 
 	line[strcspn(line, "#\n")] = '\0';
 	for (tok = strtok(line, " \t\r"); tok; tok = strtok(NULL, " \t\r")) {
-		if (argc == BATCH_MAX_ARGS)
-			return -1;
-		argv[argc++] = tok;
+		if ((size_t)argc == *cap) {
+			more = realloc(*argv, (*cap ? *cap * 2 : 128) * sizeof(**argv));
+			if (!more)
+				return -1;
+			*argv = more;
+			*cap = *cap ? *cap * 2 : 128;
+		}
+		(*argv)[argc++] = tok;
 	}
 	return argc;
 }
@@ -170,8 +178,8 @@ static int split_line(char *line, char **argv)
 /* @force: go on after a command that fails, as ip -force -batch does. */
 static int run_batch(const char *path, bool force)
 {
-	char *argv[BATCH_MAX_ARGS], *line = NULL;
-	size_t cap = 0;
+	char **argv = NULL, *line = NULL;
+	size_t cap = 0, argcap = 0;
 	int lineno = 0, argc, ret = 0;
 	FILE *f;
 
@@ -182,17 +190,18 @@ static int run_batch(const char *path, bool force)
 	}
 	while (getline(&line, &cap, f) > 0) {
 		lineno++;
-		argc = split_line(line, argv);
+		argc = split_line(line, &argv, &argcap);
 		if (argc == 0)
 			continue;
 		if (argc < 0 || run_cmd(argc, argv)) {
 			fprintf(stderr, "pswctl: %s:%d: command failed%s\n", path,
-				lineno, argc < 0 ? " (too many words)" : "");
+				lineno, argc < 0 ? " (out of memory)" : "");
 			ret = -1;
 			if (!force)
 				break;
 		}
 	}
+	free(argv);
 	free(line);
 	if (f != stdin)
 		fclose(f);

@@ -23,7 +23,10 @@
       ports named (pods, PORT=ADDR) deleted and added again, routes, ACLs
       set, bound and unbound on them, services to them, SNAT pools on
       UPLINK, NAT sessions flushed; the ports not named are never touched.
-      Prints how many changes of each kind were made.
+      Meanwhile a reader dumps the ACLs, ports, services and sessions
+      without pause, so that dumps meet what the changes free (an ACL
+      unbound, then deleted, while a dump reads it). Prints how many
+      changes of each kind were made, and how many dumps.
 
 Same SEED, same requests and frames (Python's random).
 """
@@ -32,6 +35,7 @@ import random
 import socket
 import struct
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -392,6 +396,27 @@ def fuzz_churn(seconds, seed, *args):
         return "session-flush", [sw, ("session", [("table", u8(1))])]
 
     done, seq, end = {}, 10, time.monotonic() + float(seconds)
+    dumps, failed = {}, []
+
+    def reader():
+        rsock, _ = nstool.genl_socket()
+        rsock.settimeout(10)
+        rseq = 1 << 20
+        while time.monotonic() < end:
+            for op in ("acl-get:dump", "port-get:dump", "service-get:dump", "session-get:dump"):
+                rseq += 1
+                try:
+                    err, text = nstool.genl_request(rsock, family, spec, op, [sw], rseq)
+                except socket.timeout:
+                    failed.append(f"no answer to a dump of {op}")
+                    return
+                if err:
+                    failed.append(f"{op} dump: error {err} {text}")
+                    return
+                dumps[op] = dumps.get(op, 0) + 1
+
+    thread = threading.Thread(target=reader)
+    thread.start()
     while time.monotonic() < end:
         op, attrs = change()
         seq += 1
@@ -401,8 +426,12 @@ def fuzz_churn(seconds, seed, *args):
             sys.exit(f"fuzz churn: no answer to {op}")
         key = op + ("" if err == 0 else "!")
         done[key] = done.get(key, 0) + 1
+    thread.join()
     total = sum(done.values())
-    print(f"{total} changes in {seconds} s: " + " ".join(f"{k}={v}" for k, v in sorted(done.items())))
+    print(f"{total} changes in {seconds} s: " + " ".join(f"{k}={v}" for k, v in sorted(done.items())) +
+          "; dumps meanwhile: " + " ".join(f"{k}={v}" for k, v in sorted(dumps.items())))
+    if failed or not dumps:
+        sys.exit(f"fuzz churn: {failed or 'no dump made'}")
 
 
 if __name__ == "__main__":

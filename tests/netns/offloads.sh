@@ -91,3 +91,32 @@ traced "no GSO from the host with offloads off" host off
 rearm
 iperf "pod2 -> pod1 iperf3 with offloads off" ip netns exec pod2
 traced "no GSO from pod2 with offloads off" veth-pod2 off
+
+# pktgen on psw0: a fixed count of frames from the host's transmit path
+# crosses the switch, and psw0 refuses clone_skb. The switch queues,
+# rewrites and frees what psw0 transmits, so it must never be handed the
+# same skb again while it still holds it (IFF_TX_SKB_SHARING is off, as on
+# a bridge or a veth).
+modprobe pktgen 2>/dev/null # stock: a module; the debug kernel: built in
+pg() { echo "$2" >"/proc/net/pktgen/$1"; }
+ping -c 1 -W 3 10.1.1.6 >/dev/null
+smac=$(ip neigh show 10.1.1.6 dev psw0 | awk '{ print $3 }')
+rx0=$(ip netns exec pod1 cat /sys/class/net/eth0/statistics/rx_packets)
+if pg kpktgend_0 rem_device_all && pg kpktgend_0 "add_device psw0" &&
+	pg psw0 "count 2000" && pg psw0 "pkt_size 60" && pg psw0 "delay 0" &&
+	pg psw0 "dst 10.1.1.6" && pg psw0 "src_min 172.30.1.2" && pg psw0 "src_max 172.30.1.2" &&
+	pg psw0 "dst_mac $smac" && pg psw0 "udp_dst_min 9" && pg psw0 "udp_dst_max 9"; then
+	out=$(pg psw0 "clone_skb 10" 2>&1)
+	rc=$?
+	check "psw0 refuses pktgen's clone_skb: $out" test $rc != 0
+	expect "psw0 takes clone_skb 0" pg psw0 "clone_skb 0"
+	expect "pktgen sends 2000 frames on psw0" pg pgctrl start
+	sent=$(awk '/pkts-sofar:/ { print $2 }' /proc/net/pktgen/psw0)
+	rx=$(($(ip netns exec pod1 cat /sys/class/net/eth0/statistics/rx_packets) - rx0))
+	check "pod1 received them through the switch (pktgen sent $sent, pod1 got $rx)" \
+		test "$sent" = 2000 -a "$rx" -ge 2000
+	pg kpktgend_0 rem_device_all
+else
+	fail "pktgen on psw0 (/proc/net/pktgen: $(ls /proc/net/pktgen 2>&1 | xargs))"
+	pass "pktgen on psw0"
+fi
