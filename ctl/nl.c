@@ -60,7 +60,8 @@ struct psw_nl *psw_nl_open(void)
 		perror("pswctl");
 		return NULL;
 	}
-	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	/* Not for a program the process runs (the CNI plugin's IPAM). */
+	nl->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		perror("pswctl: netlink socket");
 		goto err;
@@ -81,8 +82,8 @@ struct psw_nl *psw_nl_open(void)
 
 	quiet_errors++;
 	if (run(nl, nlh, family_cb, &nl->family, &intr) < 0 || !nl->family) {
-		quiet_errors--;
-		fprintf(stderr, "pswctl: the podswitch module is not loaded (modprobe podswitch)\n");
+		if (!--quiet_errors)
+			fprintf(stderr, "pswctl: the podswitch module is not loaded (modprobe podswitch)\n");
 		goto err;
 	}
 	quiet_errors--;
@@ -113,6 +114,9 @@ struct nlmsghdr *psw_nl_req(struct psw_nl *nl, uint8_t cmd, uint16_t flags)
 	genl->version = PSW_GENL_VERSION;
 	return nlh;
 }
+
+/* What the kernel said of the latest request it refused. */
+static char last_error[320];
 
 struct run_ctx {
 	psw_nl_cb cb;
@@ -242,14 +246,19 @@ static int report(const struct nlmsghdr *nlh, int error, size_t off,
 			snprintf(buf, sizeof(buf), "missing attribute %d", type);
 		msg = buf;
 	}
-	if (!quiet_errors) {
-		if (msg)
-			fprintf(stderr, "pswctl: %s (%s)\n", msg, strerror(-error));
-		else
-			fprintf(stderr, "pswctl: %s\n", strerror(-error));
-	}
+	if (msg)
+		snprintf(last_error, sizeof(last_error), "%s (%s)", msg, strerror(-error));
+	else
+		snprintf(last_error, sizeof(last_error), "%s", strerror(-error));
+	if (!quiet_errors)
+		fprintf(stderr, "pswctl: %s\n", last_error);
 	errno = -error;
 	return MNL_CB_ERROR;
+}
+
+const char *psw_nl_error(void)
+{
+	return last_error;
 }
 
 static int error_cb(const struct nlmsghdr *nlh, void *data)
@@ -336,7 +345,12 @@ static int run(struct psw_nl *nl, struct nlmsghdr *req, psw_nl_cb cb,
 			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	}
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0) {
-		perror("pswctl: netlink send");
+		/* Without CAP_NET_ADMIN, SO_SNDBUF stops at net.core.wmem_max. */
+		if (errno == EMSGSIZE)
+			fprintf(stderr, "pswctl: the request (%u bytes) does not fit the socket's send "
+				"buffer: raise net.core.wmem_max\n", req->nlmsg_len);
+		else
+			perror("pswctl: netlink send");
 		return -1;
 	}
 	do {

@@ -46,6 +46,9 @@ void psw_attrs_nested(const struct nlattr *nest, const struct nlattr **tb, int m
 /* Bytes left in the request buffer after @nlh. */
 size_t psw_nl_room(const struct nlmsghdr *nlh);
 
+/* The kernel's reason for the latest refusal: its extack message and errno. */
+const char *psw_nl_error(void);
+
 /* Send a request that only wants an acknowledgement. */
 int psw_nl_ack(struct psw_nl *nl);
 
