@@ -6,11 +6,13 @@ set -euo pipefail
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev pkg-config
 	cpio xz-utils rsync kmod dkms
-	libmnl-dev
+	libmnl-dev libjansson-dev
+	# the CNI plugin's tests: a real CNI client, and host-local IPAM
+	podman containernetworking-plugins
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping traceroute netcat-openbsd iperf3 nftables ethtool
-	procps python3 python3-yaml python3-jsonschema
+	procps python3 python3-yaml python3-jsonschema jq
 )
 
 missing=()
