@@ -163,6 +163,14 @@ const char *cni_mac(struct cni *c, char *buf, size_t size)
 	return cni_arg(c->args, "MAC", buf, size);
 }
 
+static bool parse_mac(const char *s, uint8_t mac[6])
+{
+	int n = 0;
+
+	return sscanf(s, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &mac[0], &mac[1], &mac[2],
+		      &mac[3], &mac[4], &mac[5], &n) == 6 && n == 17 && !s[n];
+}
+
 /* The CNI spec's pattern for container IDs and network names. */
 static bool cni_name_ok(const char *s)
 {
@@ -211,6 +219,13 @@ static void parse_conf(struct cni *c, bool need_ipam)
 			cni_fail(CNI_ERR_CONFIG, NULL, "mtu must be a number from 68 to 65535");
 		c->mtu = json_integer_value(v);
 	}
+	v = json_object_get(c->conf, "switchAddress");
+	if (v && (!json_is_string(v) || inet_pton(AF_INET, json_string_value(v), &c->sw_addr) != 1))
+		cni_fail(CNI_ERR_CONFIG, NULL, "switchAddress must be an IPv4 address");
+	v = json_object_get(c->conf, "switchMAC");
+	if (v && (!json_is_string(v) || !parse_mac(json_string_value(v), c->sw_mac)))
+		cni_fail(CNI_ERR_CONFIG, NULL, "switchMAC must be a MAC address (xx:xx:xx:xx:xx:xx)");
+	c->has_sw_mac = v;
 	c->ipam = json_object_get(c->conf, "ipam");
 	c->ipam_type = json_string_value(json_object_get(c->ipam, "type"));
 	if (need_ipam && (!c->ipam_type || !*c->ipam_type))
@@ -267,6 +282,21 @@ static uint32_t switch_address(struct cni *c)
 	if (psw_nl_run(c->nl, switch_addr_cb, NULL, &addr) < 0 || !addr)
 		return 0;
 	return addr;
+}
+
+/* switchAddress and switchMAC, on a switch the plugin has just made. */
+static int switch_settings(struct cni *c)
+{
+	struct nlmsghdr *nlh;
+
+	c->nl = c->nl ? c->nl : nl_open();
+	nlh = psw_nl_req(c->nl, PSW_CMD_SWITCH_SET, 0);
+	mnl_attr_put_strz(nlh, PSW_A_IFNAME, c->sw);
+	if (c->sw_addr)
+		mnl_attr_put_u32(nlh, PSW_A_ADDRESS, c->sw_addr);
+	if (c->has_sw_mac)
+		mnl_attr_put(nlh, PSW_A_MAC, 6, c->sw_mac);
+	return psw_nl_ack(c->nl);
 }
 
 static int port_add(struct cni *c, int ifindex, uint32_t addr, const uint8_t *mac)
@@ -414,6 +444,13 @@ static void ensure_switch(struct cni *c, struct rtnl_link *sw)
 	if (strcmp(sw->kind, "podswitch"))
 		cni_fail(CNI_ERR_CONFIG, NULL, "%s is %s%s, not a podswitch", c->sw,
 			 *sw->kind ? "a " : "a device without a kind", sw->kind);
+	/*
+	 * Set by every ADD that names them, before it reads the address: an
+	 * ADD racing the one that made the switch sees them too.
+	 */
+	if ((c->sw_addr || c->has_sw_mac) && switch_settings(c))
+		cni_fail(CNI_ERR_CONFIG, psw_nl_error(), "switch %s refused switchAddress or switchMAC",
+			 c->sw);
 	if (!sw->up && rtnl_link_up(c->rtnl, sw->ifindex))
 		cni_fail(CNI_ERR_PLUGIN, rtnl_error(c->rtnl), "cannot bring %s up", c->sw);
 }
@@ -489,14 +526,6 @@ static int route_subnet(struct cni *c, const struct rtnl_link *sw, uint32_t addr
 	return 0;
 }
 
-static bool parse_mac(const char *s, uint8_t mac[6])
-{
-	int n = 0;
-
-	return sscanf(s, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &mac[0], &mac[1], &mac[2],
-		      &mac[3], &mac[4], &mac[5], &n) == 6 && n == 17 && !s[n];
-}
-
 static int cmd_add(struct cni *c)
 {
 	struct rtnl_link sw, host, ctr;
@@ -529,7 +558,7 @@ static int cmd_add(struct cni *c)
 		cni_fail(CNI_ERR_ENV, NULL, "CNI_CONTAINERID is too long (%zu characters)",
 			 strlen(c->cid));
 	ensure_switch(c, &sw);
-	c->nl = nl_open();
+	c->nl = c->nl ? c->nl : nl_open();
 	gw = switch_address(c);
 	if (!gw)
 		cni_fail(CNI_ERR_PLUGIN, psw_nl_error(), "%s is not a switch this plugin can use",

@@ -30,6 +30,10 @@ struct cni {
 	json_t *conf;			/* stdin */
 	const char *version, *name, *sw, *ipam_type;
 	unsigned int mtu;		/* 0: the kernel's default */
+	/* A switch the plugin creates gets these (switchAddress, switchMAC). */
+	uint32_t sw_addr;
+	uint8_t sw_mac[6];
+	bool has_sw_mac;
 	json_t *ipam;			/* conf's "ipam" */
 	json_t *prev;			/* conf's "prevResult" */
 	json_t *ipam_result;		/* what IPAM ADD printed */

@@ -180,6 +180,25 @@ check "GC removed the other container's veth and address" \
 check "and kept container A" ip link show "$hostA"
 expect "container A still reachable" ping -c 1 -W 3 "$ipA"
 
+# ---- a switch of the network's own settings ----
+conf2() {
+	conf net2 1.0.0 ",\"switchAddress\":\"$1\",\"switchMAC\":\"02:00:00:00:09:09\"" |
+		sed 's/"psw0"/"psw1"/; s|10.1.1.0/24|10.2.2.0/24|'
+}
+res=$(conf2 169.254.9.9 | cni ADD idS /run/netns/ctrC)
+check "ADD makes psw1 with switchAddress and switchMAC: $res" jq -e '.ips[0].address' <<<"$res"
+expect_eq "the pod's gateway is that address" "169.254.9.9 169.254.9.9" \
+	"$(jq -r '[.ips[0].gateway, .routes[0].gw] | join(" ")' <<<"$res")"
+check "psw1 has them" sh -c "'$PSWCTL' switch show psw1 | grep -q 'mac 02:00:00:00:09:09 address 169.254.9.9'" ||
+	"$PSWCTL" switch show psw1
+expect "the pod reaches its gateway" ip netns exec ctrC ping -c 1 -W 3 169.254.9.9
+del2() { conf2 169.254.9.9 | cni DEL idS /run/netns/ctrC; }
+expect "DEL" del2
+s0=$(state)
+add_fails "a switchAddress that is no address" 7 "switchAddress must be" "$(conf2 bogus)"
+add_fails "a switchAddress the switch refuses (loopback)" 7 "refused switchAddress" "$(conf2 127.0.0.1)"
+ip link del psw1
+
 # ---- 20 in parallel ----
 s0=$(state)
 for i in $(seq 20); do ip netns add "par$i"; done
