@@ -6,15 +6,7 @@ set -u
 build=$1
 pswctl=$PSW_REPO/ctl/pswctl
 
-step() {
-	echo
-	echo "### $*"
-}
-
-run() {
-	echo "\$ $*"
-	"$@" 2>&1 | sed 's/^/  /'
-}
+. "$PSW_REPO/tests/guest/demo-lib.sh"
 
 step "Load the module"
 run insmod "$build/kmod/podswitch.ko"
@@ -83,6 +75,8 @@ step "Counters"
 run "$pswctl" stats errors psw0
 run "$pswctl" stats ports psw0
 run ip -s link show psw0
+
+PSW_REPO=$PSW_REPO unshare --mount --propagation private bash "$PSW_REPO/tests/guest/demo-podman.sh"
 
 step "Delete the switch, unload the module"
 kill $server 2>/dev/null
