@@ -316,28 +316,29 @@ static int port_add(struct cni *c, int ifindex, uint32_t addr, const uint8_t *ma
 	return psw_nl_ack(c->nl);
 }
 
-static int port_del(struct cni *c, int ifindex)
+/* @cmd on the switch with one u32 attribute @type in a nest @nest_type. */
+static int nested_u32_req(struct cni *c, uint8_t cmd, uint16_t nest_type, uint16_t type,
+			  uint32_t val)
 {
-	struct nlmsghdr *nlh = psw_nl_req(c->nl, PSW_CMD_PORT_DEL, 0);
-	struct nlattr *port;
-
-	mnl_attr_put_strz(nlh, PSW_A_IFNAME, c->sw);
-	port = mnl_attr_nest_start(nlh, PSW_A_PORT);
-	mnl_attr_put_u32(nlh, PSW_PORT_A_IFINDEX, ifindex);
-	mnl_attr_nest_end(nlh, port);
-	return psw_nl_ack(c->nl);
-}
-
-static int sessions_flush(struct cni *c, uint32_t addr)
-{
-	struct nlmsghdr *nlh = psw_nl_req(c->nl, PSW_CMD_SESSION_FLUSH, 0);
+	struct nlmsghdr *nlh = psw_nl_req(c->nl, cmd, 0);
 	struct nlattr *nest;
 
 	mnl_attr_put_strz(nlh, PSW_A_IFNAME, c->sw);
-	nest = mnl_attr_nest_start(nlh, PSW_A_SESSION);
-	mnl_attr_put_u32(nlh, PSW_SESS_A_ADDR, addr);
+	nest = mnl_attr_nest_start(nlh, nest_type);
+	mnl_attr_put_u32(nlh, type, val);
 	mnl_attr_nest_end(nlh, nest);
 	return psw_nl_ack(c->nl);
+}
+
+static int port_del(struct cni *c, int ifindex)
+{
+	return nested_u32_req(c, PSW_CMD_PORT_DEL, PSW_A_PORT, PSW_PORT_A_IFINDEX, ifindex);
+}
+
+/* Every session of @addr (network order), whichever port opened it. */
+static int sessions_flush(struct cni *c, uint32_t addr)
+{
+	return nested_u32_req(c, PSW_CMD_SESSION_FLUSH, PSW_A_SESSION, PSW_SESS_A_ADDR, addr);
 }
 
 struct port_info {
