@@ -19,6 +19,7 @@
  */
 #define _GNU_SOURCE
 #include "cni.h"
+#include "nft.h"
 #include "nl.h"
 #include "rtnl.h"
 
@@ -235,20 +236,13 @@ static void parse_conf(struct cni *c, bool need_ipam)
 			     !strcmp(c->ipam_type, ".") || !strcmp(c->ipam_type, "..")))
 		cni_fail(CNI_ERR_CONFIG, NULL, "ipam.type \"%s\" is not a plugin name", c->ipam_type);
 	c->prev = json_object_get(c->conf, "prevResult");
+	portmap_parse(c);
 }
 
 /* The host end's name: "psw" and 12 hex digits of FNV-1a(ID/IFNAME). */
 static void host_ifname(const struct cni *c, char name[IF_NAMESIZE])
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const char *p;
-
-	for (p = c->cid; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
-	h = (h ^ '/') * 0x100000001b3ULL;
-	for (p = c->ifname; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
-	snprintf(name, IF_NAMESIZE, "psw%012llx", (unsigned long long)(h >> 16));
+	nft_attachment_veth(c->cid, c->ifname, name);
 }
 
 /* ---- the switch over generic netlink ---- */
@@ -333,6 +327,28 @@ static int nested_u32_req(struct cni *c, uint8_t cmd, uint16_t nest_type, uint16
 static int port_del(struct cni *c, int ifindex)
 {
 	return nested_u32_req(c, PSW_CMD_PORT_DEL, PSW_A_PORT, PSW_PORT_A_IFINDEX, ifindex);
+}
+
+/*
+ * "masquerade": the pods reach the outside through the host, so the
+ * switch routes what it has no route for to the host; a default route of
+ * the operator's (an uplink's) stays.
+ */
+static int default_route_to_host(struct cni *c)
+{
+	struct nlmsghdr *nlh = psw_nl_req(c->nl, PSW_CMD_ROUTE_NEW, 0);
+	struct nlattr *nest;
+
+	mnl_attr_put_strz(nlh, PSW_A_IFNAME, c->sw);
+	nest = mnl_attr_nest_start(nlh, PSW_A_ROUTE);
+	mnl_attr_put_u32(nlh, PSW_ROUTE_A_DST, 0);
+	mnl_attr_put_u8(nlh, PSW_ROUTE_A_PREFIXLEN, 0);
+	mnl_attr_put_u8(nlh, PSW_ROUTE_A_TYPE, PSW_ROUTE_HOST);
+	mnl_attr_nest_end(nlh, nest);
+	if (!psw_nl_ack(c->nl) || errno == EEXIST)
+		return 0;
+	return cni_error(c, CNI_ERR_PLUGIN, psw_nl_error(), "cannot route %s's default to the host",
+			 c->sw);
 }
 
 /* Every session of @addr (network order), whichever port opened it. */
@@ -600,6 +616,11 @@ static int cmd_add(struct cni *c)
 		cni_error(c, CNI_ERR_PLUGIN, psw_nl_error(), "cannot add %s to %s", hname, c->sw);
 		add_fail(c, &u);
 	}
+	if (c->masquerade && default_route_to_host(c))
+		add_fail(c, &u);
+	/* Last: one atomic batch, nothing to undo when it fails. */
+	if (portmap_add(c, sw.ifindex, addr))
+		add_fail(c, &u);
 
 	result = cni_result(c, &host, &ctr, addr, gw);
 	json_dumpf(result, stdout, JSON_COMPACT);
@@ -651,6 +672,7 @@ static int cmd_del(struct cni *c)
 	n = prev_addresses(c, prev, 16);
 	/* IPAM's DEL runs whatever became of the rest: the address is released. */
 	detach(c, hname, prev, n);
+	portmap_del(c);
 	ipam_exec(c, "DEL");
 	if (c->err_code)
 		cni_exit(c);
@@ -705,7 +727,7 @@ static int check_container(struct cni *c, int ctr_fd, int host_fd, uint32_t addr
 
 static int cmd_check(struct cni *c)
 {
-	struct rtnl_link host;
+	struct rtnl_link host, sw;
 	struct port_info pi;
 	char hname[IF_NAMESIZE];
 	uint32_t addr, gw;
@@ -746,6 +768,10 @@ static int cmd_check(struct cni *c)
 		cni_fail(CNI_ERR_IO, strerror(errno), "cannot open the host network namespace");
 	ctr_fd = open_netns(c, c->netns);
 	if (ctr_fd < 0 || check_container(c, ctr_fd, host_fd, addr, mac, gw))
+		cni_exit(c);
+	if (rtnl_link_get(c->rtnl, c->sw, 0, &sw))
+		cni_fail(CNI_ERR_PLUGIN, rtnl_error(c->rtnl), "switch %s", c->sw);
+	if (portmap_check(c, sw.ifindex, addr))
 		cni_exit(c);
 	return 0;
 }
@@ -830,10 +856,13 @@ static int cmd_gc(struct cni *c)
 		c->cid = cid;
 		c->ifname = ifname;
 		detach(c, l.name, NULL, 0);
+		portmap_del(c);
 		ipam_exec(c, "DEL");
 	}
 	free(w.ifindex);
 	c->cid = c->ifname = NULL;
+	/* Rules of attachments whose veth went with their netns. */
+	portmap_gc(c, valid);
 	ipam_exec(c, "GC");
 	if (c->err_code)
 		cni_exit(c);

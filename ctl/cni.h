@@ -20,6 +20,7 @@ enum {
 	CNI_ERR_PLUGIN = 100,		/* podswitch's own: the message says */
 };
 
+struct nft_hostport;
 struct psw_nl;
 struct rtnl;
 struct rtnl_link;
@@ -34,6 +35,9 @@ struct cni {
 	uint32_t sw_addr;
 	uint8_t sw_mac[6];
 	bool has_sw_mac;
+	bool masquerade;		/* conf's "masquerade" */
+	struct nft_hostport *ports;	/* runtimeConfig.portMappings (IPv4) */
+	unsigned int nports;
 	json_t *ipam;			/* conf's "ipam" */
 	json_t *prev;			/* conf's "prevResult" */
 	json_t *ipam_result;		/* what IPAM ADD printed */
@@ -73,5 +77,15 @@ unsigned int prev_addresses(struct cni *c, uint32_t *addrs, unsigned int max);
 int prev_container_mac(struct cni *c, uint8_t mac[6]);
 /* The MAC asked for (CNI_ARGS MAC=, runtimeConfig.mac), or NULL. */
 const char *cni_mac(struct cni *c, char *buf, size_t size);
+
+/*
+ * portmap.c: the attachment's rules in the host's nftables (masquerade,
+ * portMappings); 0, or -1 with the error in @c.
+ */
+void portmap_parse(struct cni *c);
+int portmap_add(struct cni *c, int sw_ifindex, uint32_t addr);
+int portmap_del(struct cni *c);
+int portmap_check(struct cni *c, int sw_ifindex, uint32_t addr);
+int portmap_gc(struct cni *c, json_t *valid);
 
 #endif

@@ -26,7 +26,7 @@ int quiet_errors;
 /* In the order a prefix is tried: "s" is switch, "se" session. */
 static const struct object *const objects[] = {
 	&switch_object, &port_object, &route_object, &neigh_object, &acl_object,
-	&nat44_object, &session_object, &stats_object, &trace_object,
+	&nat44_object, &session_object, &stats_object, &trace_object, &host_object,
 };
 
 #define NOBJECTS (sizeof(objects) / sizeof(objects[0]))
@@ -56,8 +56,8 @@ static void print_verbs(FILE *f, const char *prefix, const struct object *obj)
 			print_verbs(f, sub, v->sub);
 			continue;
 		}
-		fprintf(f, "  pswctl %s %s %s%s\n", prefix, v->name,
-			v->sw_optional ? "[SWITCH]" : "SWITCH", v->usage);
+		fprintf(f, "  pswctl %s %s%s%s\n", prefix, v->name,
+			v->no_switch ? "" : v->sw_optional ? " [SWITCH]" : " SWITCH", v->usage);
 	}
 }
 
@@ -114,7 +114,9 @@ int run_object(const struct object *obj, int argc, char **argv)
 		if (verb->sub)
 			return run_object(verb->sub, argc, argv);
 	}
-	if (argc > 0)
+	if (verb->no_switch)
+		;
+	else if (argc > 0)
 		sw = next_arg(&argc, &argv, "switch name");
 	else if (!verb->sw_optional)
 		return usage_error("%s %s: switch name missing", obj->name, verb->name);

@@ -25,6 +25,7 @@ struct verb {
 	const char *usage;	/* its arguments after SWITCH */
 	int arg;
 	bool sw_optional;
+	bool no_switch;		/* "host gc": about every switch */
 	const struct object *sub;	/* "nat44 service add": verbs of its own */
 };
 
@@ -38,7 +39,7 @@ struct object {
 	{ .name = name_, .verbs = verbs_, .nverbs = sizeof(verbs_) / sizeof(verbs_[0]) }
 
 extern const struct object switch_object, port_object, route_object, neigh_object,
-	acl_object, nat44_object, session_object, trace_object, stats_object;
+	acl_object, nat44_object, session_object, trace_object, stats_object, host_object;
 
 /* Run @argv, the words after OBJECT, by @obj's table of verbs. */
 int run_object(const struct object *obj, int argc, char **argv);

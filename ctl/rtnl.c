@@ -343,6 +343,7 @@ int rtnl_route_add(struct rtnl *r, uint32_t dst, uint8_t plen, int ifindex, uint
 struct route_found {
 	int oif;
 	uint32_t gw;
+	uint8_t plen;
 };
 
 static int route_attr_cb(const struct nlattr *a, void *data)
@@ -358,25 +359,45 @@ static int route_attr_cb(const struct nlattr *a, void *data)
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
 {
-	if (nlh->nlmsg_type == RTM_NEWROUTE)
+	struct route_found *f = data;
+
+	if (nlh->nlmsg_type == RTM_NEWROUTE) {
+		f->plen = ((const struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_dst_len;
 		mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, data);
+	}
 	return MNL_CB_OK;
+}
+
+static int route_lookup(struct rtnl *r, uint32_t dst, unsigned int flags, struct route_found *f)
+{
+	struct nlmsghdr *nlh = req(r, RTM_GETROUTE, 0, sizeof(struct rtmsg));
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	rtm->rtm_flags = flags;
+	mnl_attr_put_u32(nlh, RTA_DST, dst);
+	/* The route, then the acknowledgement that ends the answer. */
+	return run(r, route_cb, f);
 }
 
 int rtnl_route_get(struct rtnl *r, uint32_t dst, int *oif, uint32_t *gw)
 {
-	struct nlmsghdr *nlh = req(r, RTM_GETROUTE, 0, sizeof(struct rtmsg));
-	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct route_found f = { 0, 0 };
-	int err;
+	struct route_found f = { 0 };
+	int err = route_lookup(r, dst, 0, &f);
 
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
-	mnl_attr_put_u32(nlh, RTA_DST, dst);
-	/* The route, then the acknowledgement that ends the answer. */
-	err = run(r, route_cb, &f);
 	*oif = f.oif;
 	*gw = f.gw;
+	return err;
+}
+
+int rtnl_route_match(struct rtnl *r, uint32_t dst, int *oif, uint8_t *plen)
+{
+	struct route_found f = { 0 };
+	int err = route_lookup(r, dst, RTM_F_FIB_MATCH, &f);
+
+	*oif = f.oif;
+	*plen = f.plen;
 	return err;
 }
 

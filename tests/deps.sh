@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev pkg-config
 	cpio xz-utils rsync kmod dkms
-	libmnl-dev libjansson-dev
+	libmnl-dev libjansson-dev libnftnl-dev
 	# the CNI plugin's tests: a real CNI client, and host-local IPAM
 	podman containernetworking-plugins
 	linux-image-amd64 linux-headers-amd64

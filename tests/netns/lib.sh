@@ -201,6 +201,7 @@ psw_clear_topology() {
 	for ns in $(ip netns list | awk '{print $1}'); do
 		ip netns del "$ns"
 	done
+	nft delete table ip podswitch 2>/dev/null
 }
 
 # The reference topology's pieces (Documentation/podswitch.rst, "The reference flow").
