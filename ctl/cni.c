@@ -330,20 +330,32 @@ static int port_del(struct cni *c, int ifindex)
 }
 
 /*
- * "masquerade": the pods reach the outside through the host, so the
- * switch routes what it has no route for to the host; a default route of
- * the operator's (an uplink's) stays.
+ * "masquerade" and hostPorts: the pods reach the outside, and answer
+ * clients of their hostPorts, through the host. The switch's default
+ * route goes to the host, via the address the host itself uses towards
+ * the pod (@addr): the switch resolves its next hops by ARP, and the host
+ * answers for its own addresses only (as Contiv-VPP routes to its host
+ * interconnect address). A default route of the operator's (an uplink's)
+ * stays.
  */
-static int default_route_to_host(struct cni *c)
+static int default_route_to_host(struct cni *c, int sw_ifindex, uint32_t addr)
 {
-	struct nlmsghdr *nlh = psw_nl_req(c->nl, PSW_CMD_ROUTE_NEW, 0);
+	struct nlmsghdr *nlh;
 	struct nlattr *nest;
+	uint32_t gw;
 
+	if (rtnl_route_src(c->rtnl, addr, &gw) || !gw)
+		return cni_error(c, CNI_ERR_PLUGIN, rtnl_error(c->rtnl), "the host has no address "
+				 "to be the pods' way out (ip route get %s)",
+				 inet_ntoa((struct in_addr){ addr }));
+	nlh = psw_nl_req(c->nl, PSW_CMD_ROUTE_NEW, 0);
 	mnl_attr_put_strz(nlh, PSW_A_IFNAME, c->sw);
 	nest = mnl_attr_nest_start(nlh, PSW_A_ROUTE);
 	mnl_attr_put_u32(nlh, PSW_ROUTE_A_DST, 0);
 	mnl_attr_put_u8(nlh, PSW_ROUTE_A_PREFIXLEN, 0);
-	mnl_attr_put_u8(nlh, PSW_ROUTE_A_TYPE, PSW_ROUTE_HOST);
+	mnl_attr_put_u8(nlh, PSW_ROUTE_A_TYPE, PSW_ROUTE_VIA);
+	mnl_attr_put_u32(nlh, PSW_ROUTE_A_PORT, sw_ifindex);
+	mnl_attr_put_u32(nlh, PSW_ROUTE_A_GATEWAY, gw);
 	mnl_attr_nest_end(nlh, nest);
 	if (!psw_nl_ack(c->nl) || errno == EEXIST)
 		return 0;
@@ -616,7 +628,7 @@ static int cmd_add(struct cni *c)
 		cni_error(c, CNI_ERR_PLUGIN, psw_nl_error(), "cannot add %s to %s", hname, c->sw);
 		add_fail(c, &u);
 	}
-	if (c->masquerade && default_route_to_host(c))
+	if ((c->masquerade || c->nports) && default_route_to_host(c, sw.ifindex, addr))
 		add_fail(c, &u);
 	/* Last: one atomic batch, nothing to undo when it fails. */
 	if (portmap_add(c, sw.ifindex, addr))

@@ -28,6 +28,11 @@ static int nft_fail(const char *cmd)
 	return -1;
 }
 
+static int ignore_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return MNL_CB_OK;
+}
+
 /* Whether @name is a podswitch of this netns (the kernel says, quietly). */
 static bool is_switch(const char *name)
 {
@@ -43,7 +48,7 @@ static bool is_switch(const char *name)
 	nlh = psw_nl_req(nl, PSW_CMD_SWITCH_GET, 0);
 	mnl_attr_put_strz(nlh, PSW_A_IFNAME, name);
 	quiet_errors++;
-	err = psw_nl_run(nl, NULL, NULL, NULL);
+	err = psw_nl_run(nl, ignore_cb, NULL, NULL);
 	quiet_errors--;
 	psw_nl_close(nl);
 	return !err;

@@ -169,11 +169,25 @@ static int talk_err(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+/* The end of a dump, which carries the dump's error if it failed. */
+static int talk_done(const struct nlmsghdr *nlh, void *data)
+{
+	int error = 0;
+
+	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(error)))
+		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	if (error < 0) {
+		errno = -error;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
 /* Send the request in s->buf and run @cb on each reply; 0, -EINTR (dump interrupted) or -errno. */
 static int talk(struct nft_sock *s, const char *what, mnl_cb_t cb, void *data)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)s->buf;
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = talk_err };
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = talk_err, [NLMSG_DONE] = talk_done };
 	struct talk t = { cb, data, "", false };
 	uint32_t seq = nlh->nlmsg_seq;
 	ssize_t n;
@@ -403,8 +417,12 @@ static int decode_expr(const struct nftnl_expr *e, struct nft_match *m, enum loa
 		preg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN);
 		if (nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) != NFT_NAT_DNAT ||
 		    nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) != NFPROTO_IPV4 ||
-		    nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_ADDR_MAX) ||
-		    nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MAX) || areg >= 32 || preg >= 32)
+		    areg >= 32 || preg >= 32 ||
+		    /* The kernel lists a range's end as its start when none was given. */
+		    (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_ADDR_MAX) &&
+		     nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MAX) != areg) ||
+		    (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MAX) &&
+		     nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MAX) != preg))
 			return -1;
 		m->to_addr = regs[areg];
 		m->to_port = regs[preg];

@@ -342,7 +342,7 @@ int rtnl_route_add(struct rtnl *r, uint32_t dst, uint8_t plen, int ifindex, uint
 
 struct route_found {
 	int oif;
-	uint32_t gw;
+	uint32_t gw, src;
 	uint8_t plen;
 };
 
@@ -354,6 +354,8 @@ static int route_attr_cb(const struct nlattr *a, void *data)
 		f->oif = mnl_attr_get_u32(a);
 	else if (mnl_attr_get_type(a) == RTA_GATEWAY && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 		f->gw = mnl_attr_get_u32(a);
+	else if (mnl_attr_get_type(a) == RTA_PREFSRC && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		f->src = mnl_attr_get_u32(a);
 	return MNL_CB_OK;
 }
 
@@ -388,6 +390,15 @@ int rtnl_route_get(struct rtnl *r, uint32_t dst, int *oif, uint32_t *gw)
 
 	*oif = f.oif;
 	*gw = f.gw;
+	return err;
+}
+
+int rtnl_route_src(struct rtnl *r, uint32_t dst, uint32_t *src)
+{
+	struct route_found f = { 0 };
+	int err = route_lookup(r, dst, 0, &f);
+
+	*src = f.src;
 	return err;
 }
 
