@@ -183,6 +183,16 @@ static int talk_done(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
+static bool dump_ended(const void *buf, int n)
+{
+	const struct nlmsghdr *nlh;
+
+	for (nlh = buf; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n))
+		if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+			return true;
+	return false;
+}
+
 /* Send the request in s->buf and run @cb on each reply; 0, -EINTR (dump interrupted) or -errno. */
 static int talk(struct nft_sock *s, const char *what, mnl_cb_t cb, void *data)
 {
@@ -200,6 +210,15 @@ static int talk(struct nft_sock *s, const char *what, mnl_cb_t cb, void *data)
 		if (n < 0)
 			return kernel_error(-errno, what, NULL);
 		ret = mnl_cb_run2(s->buf, n, seq, s->portid, talk_cb, &t, ctl, NLMSG_MIN_TYPE);
+		/*
+		 * libmnl stops at a message marked interrupted: the rest of
+		 * the dump is read and dropped, so the next request's answer
+		 * is not behind it.
+		 */
+		if (ret < 0 && errno == EINTR) {
+			t.intr = true;
+			ret = dump_ended(s->buf, n) ? MNL_CB_STOP : MNL_CB_OK;
+		}
 	} while (ret > 0);
 	if (ret < 0)
 		return kernel_error(-errno, what, t.msg);
