@@ -6,7 +6,7 @@
 # /var/tmp, /dev/shm), cgroup2 for crun, containers.conf and storage.conf
 # under DIR, the podswitch CNI plugin (PLUGIN) in DIR/cni, and an image,
 # localhost/bb, of busybox alone with a page in /www.
-# Then: pm_network NAME SUBNET makes a network of pods on psw0.
+# Then: pm_network NAME SUBNET [MORE] makes a network of pods on psw0.
 podman_env() {
 	local pm=$1 plugin=$2 d a
 	for d in /var/lib /var/tmp /dev/shm; do
@@ -55,10 +55,12 @@ EOF
 	tar -C "$pm/rootfs" -c . | podman import -q - localhost/bb:latest >/dev/null
 }
 
+# pm_network NAME SUBNET [MORE]: MORE, members of the plugin's configuration
+# ("masquerade": true, ...), each followed by a comma.
 pm_network() {
 	cat >"$PSW_PM/net.d/$1.conflist" <<EOF
 {"cniVersion": "1.0.0", "name": "$1", "plugins": [
- {"type": "podswitch", "switch": "psw0", "mtu": 1500,
+ {"type": "podswitch", "switch": "psw0", "mtu": 1500, ${3:-}
   "ipam": {"type": "host-local", "dataDir": "$PSW_PM/ipam", "ranges": [[{"subnet": "$2"}]]}}]}
 EOF
 }
