@@ -28,6 +28,7 @@ nat44 service add psw0 tcp 10.96.0.10:80 backend 10.1.1.6:8080 weight 2 backend 
 nat44 snat add psw0 dev veth-up 192.0.2.1-192.0.2.3
 trace add psw0 5
 nat44 loopback psw0 0.0.0.0
+host masquerade psw0 on 10.1.0.0/16
 B
 require "every changing command, new form, in one batch" "$PSWCTL" -b /tmp/cli-change
 require "traffic for the sessions, trace and counters" ip netns exec pod1 ping -c 2 -W 2 10.1.1.7
@@ -48,6 +49,7 @@ stats show psw0
 stats ports psw0
 stats errors psw0
 trace show psw0
+host show psw0
 B
 text=$("$PSWCTL" -b /tmp/cli-show 2>&1) || fail "the shows, text: $text"
 for want in "psw0: ifindex .* mac 02:00:00:00:00:aa address 169.254.1.1 host-routes on anti-spoof on icmp-rate 20 icmp-burst 7" \
@@ -59,12 +61,13 @@ for want in "psw0: ifindex .* mac 02:00:00:00:00:aa address 169.254.1.1 host-rou
 	"  rule 1: permit proto tcp src 10.1.0.0/16 dport 80-90 tcp-flags 0x02/0x12  \\(hits 0\\)" \
 	"  dev veth-pod1 in 1" "service tcp 10.96.0.10:80 affinity 60" "    backend 10.1.1.7:8080 weight 1" \
 	"snat dev veth-up 192.0.2.1-192.0.2.3" "acl icmp 10.1.1.6:[0-9]+ -> 10.1.1.7:[0-9]+ icmp dev veth-pod1" \
-	"^ +[1-9][0-9]*  acl-out +sessions created$" "^Packet 1$"; do
+	"^ +[1-9][0-9]*  acl-out +sessions created$" "^Packet 1$" \
+	"^psw0 masquerade 10.1.0.0/16 except 10.1.0.0/16 owner switch connections 0$"; do
 	echo "$text" | grep -Eq -- "$want" || fail "the shows, text: no line /$want/ in: $text"
 done
 pass "every show prints what was set, as text"
 json=$("$PSWCTL" -j -b /tmp/cli-show 2>&1) || fail "the shows, JSON: $json"
-expect_eq "under -j each show is one JSON document, with what was set" "15 ok" \
+expect_eq "under -j each show is one JSON document, with what was set" "16 ok" \
 	"$(echo "$json" | python3 -c 'import json, sys
 docs = [json.loads(l) for l in sys.stdin if l.strip()]
 sw, acl, nat, sess = docs[1], docs[5], docs[6], docs[9]
@@ -72,7 +75,7 @@ ok = (sw["acl"]["timeouts"]["udp"] == 500 and sw["nat44"]["max_sessions"] == 900
       and acl["bindings"][0] == {"dev": "veth-pod1", "dir": "in", "acls": [1]}
       and nat["services"][0]["backends"][0]["weight"] == 2
       and nat["snat"][0]["last"] == "192.0.2.3" and sess[0]["proto"] == "icmp"
-      and set(docs[11]) == {"ports", "errors"})
+      and set(docs[11]) == {"ports", "errors"} and docs[15][0]["source"] == "10.1.0.0/16")
 print(len(docs), "ok" if ok else docs)' 2>&1)"
 
 # Abbreviations, help, version.
@@ -85,9 +88,11 @@ help=$("$PSWCTL" help) || fail "pswctl help: $help"
 expect_eq "route help is help route" "$("$PSWCTL" help route)" "$("$PSWCTL" route help)"
 # Each command help lists: "pswctl OBJECT [SUB] VERB SWITCH ..." up to SWITCH.
 cmds=$(echo "$help" | sed -nE 's/^  pswctl ([a-z0-9-]+( [a-z0-9-]+)*) \[?SWITCH.*/\1/p')
-expect_eq "help lists 31 commands" 31 "$(echo "$cmds" | wc -l)"
+expect_eq "help lists 34 commands" 34 "$(echo "$cmds" | wc -l)"
 
 cat >/tmp/cli-undo <<'B'
+host masquerade psw0 off 10.1.0.0/16
+host flush psw0
 trace clear psw0
 session flush psw0 nat44
 session flush psw0
