@@ -209,14 +209,22 @@ expect "DEL A again: nothing to do" on_a DEL "$mapsA"
 pconf '[]' false | cni DEL idB ctrB "$resB" || fail "DEL B"
 
 # ---- 50 ADDs and DELs of two containers at once ----
-"$PSWCTL" host masquerade psw0 on 10.1.0.0/16
+# The table comes and goes with them: each ADD's batch must not meet a DEL
+# that decided, on what it listed before, to delete the table. CHECK after
+# each ADD finds a rule another change took.
 t0=$(table)
 ip netns add ctrD
 loop() {
-	local id=$1 ns=$2 port=$3 i r fails=0
+	local id=$1 ns=$2 port=$3 i r fails=0 m
+	m="[{\"hostPort\":$port,\"containerPort\":80}]"
 	for i in $(seq 50); do
-		r=$(pconf "[{\"hostPort\":$port,\"containerPort\":80}]" | cni ADD "$id" "$ns")
-		jq -e '.ips[0].address' <<<"$r" >/dev/null || { fails=$((fails + 1)); echo "$r" >>"/tmp/hn/$id.err"; }
+		r=$(pconf "$m" | cni ADD "$id" "$ns")
+		if jq -e '.ips[0].address' <<<"$r" >/dev/null; then
+			pconf "$m" | cni CHECK "$id" "$ns" "$r" >>"/tmp/hn/$id.err" || fails=$((fails + 1))
+		else
+			fails=$((fails + 1))
+			echo "$r" >>"/tmp/hn/$id.err"
+		fi
 		pconf '[]' | cni DEL "$id" "$ns" >>"/tmp/hn/$id.err" || fails=$((fails + 1))
 	done
 	echo "$fails" >"/tmp/hn/$id.fails"
@@ -226,9 +234,10 @@ p1=$!
 loop idD ctrD 9002 &
 p2=$!
 wait $p1 $p2
-expect_eq "50 ADDs and DELs of C and of D at once, none failed" "0 0" \
+expect_eq "50 ADDs, CHECKs and DELs of C and of D at once, none failed" "0 0" \
 	"$(cat /tmp/hn/idC.fails /tmp/hn/idD.fails /tmp/hn/*.err 2>/dev/null | head -5 | xargs)"
 expect_eq "the table is exactly as it was (nft -j list table ip podswitch)" "$t0" "$(table)"
+"$PSWCTL" host masquerade psw0 on 10.1.0.0/16
 
 # ---- GC: attachments whose netns went without a DEL ----
 ip netns add ctrE && ip netns add ctrF
