@@ -12,7 +12,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	qemu-system-x86 busybox-static
 	iproute2 iputils-ping traceroute netcat-openbsd iperf3 nftables ethtool
-	procps python3 python3-yaml python3-jsonschema jq
+	procps python3 python3-yaml python3-jsonschema jq strace
 )
 
 missing=()

@@ -109,6 +109,28 @@ ip link del psw1
 expect "host gc after psw1 is deleted" "$PSWCTL" host gc
 check "nothing is left, not even the table" sh -c "! nft list table ip podswitch"
 
+# A change that comes between another's listing and its batch: the batch,
+# bound to the generation it listed, is refused (ERESTART) and that change
+# decides again. Here "off" lists psw0's rule alone and would delete the
+# table with it; strace holds its batch (its 4th sendto) until psw1's rule
+# is in.
+expect "psw0 masquerades 10.1.0.0/16, alone in the table" "$PSWCTL" host masquerade psw0 on 10.1.0.0/16
+mkswitch psw1
+rm -f /tmp/hn/strace.log
+strace -f -e trace=sendto,recvmsg -e inject=sendto:delay_enter=5000000:when=4 \
+	"$PSWCTL" host masquerade psw0 off 10.1.0.0/16 2>/tmp/hn/strace.log &
+sp=$!
+wait_for 60 grep -q NLMSG_DONE /tmp/hn/strace.log || fail "the held change never listed the table"
+expect "meanwhile, psw1 masquerades 10.2.0.0/16" "$PSWCTL" host masquerade psw1 on 10.2.0.0/16
+wait $sp
+expect_eq "the held change ends well" 0 $?
+expect_eq "its batch was refused once (ERESTART), and it decided again" 1 \
+	"$(grep -c 'error=-ERESTART' /tmp/hn/strace.log)"
+expect_eq "psw1's rule is there, psw0's is gone" "psw1 10.2.0.0/16" \
+	"$("$PSWCTL" -j host show | jq -r '.[] | [.switch, .source] | join(" ")')"
+"$PSWCTL" host flush psw1
+ip link del psw1
+
 # ---- the CNI plugin ----
 # pconf MAPPINGS [MASQUERADE]: podnet's configuration, runtimeConfig.portMappings MAPPINGS.
 pconf() {
