@@ -557,9 +557,13 @@ static int list_rules(struct nft_sock *s, struct list *l)
 int nft_list(struct nft_rule **rules, size_t *n)
 {
 	struct list l = { 0 };
-	struct nft_sock *s;
+	struct nft_sock *s = NULL;
+	uint32_t gen;
 	int err = sock_open(&s);
 
+	/* First what tells a kernel without nf_tables apart. */
+	if (!err)
+		err = get_gen(s, &gen);
 	if (!err)
 		err = list_rules(s, &l);
 	sock_close(s);

@@ -23,6 +23,58 @@ fwd0=$(sysctl -n net.ipv4.ip_forward)
 trap 'kill $(jobs -p) 2>/dev/null; nft delete table inet hostfw; nft delete table ip hostnat
 	sysctl -qw net.ipv4.ip_forward=$fwd0; rm -rf /tmp/cni-ipam /tmp/hn; psw_cleanup' EXIT
 
+# pconf MAPPINGS [MASQUERADE]: podnet's configuration, runtimeConfig.portMappings MAPPINGS.
+pconf() {
+	printf '{"cniVersion":"1.1.0","name":"podnet","type":"podswitch","switch":"psw0","masquerade":%s,' "${2:-true}"
+	printf '"capabilities":{"portMappings":true},"runtimeConfig":{"portMappings":%s},' "$1"
+	printf '"ipam":{"type":"host-local","dataDir":"/tmp/cni-ipam","ranges":[[{"subnet":"10.1.1.0/24"}]]}}'
+}
+# cni COMMAND ID NETNS [PREV] <CONF
+cni() {
+	local conf
+	conf=$(cat)
+	[ -n "${4:-}" ] && conf=$(jq -c --argjson p "$4" '. + {prevResult: $p}' <<<"$conf")
+	env CNI_COMMAND="$1" CNI_CONTAINERID="$2" CNI_NETNS="/run/netns/$3" CNI_IFNAME=eth0 \
+		CNI_ARGS=IgnoreUnknown=1 "$CNI" <<<"$conf"
+}
+
+# ---- a kernel without nf_tables ----
+# The stock kernel has it as a module: unloaded, and kept from loading
+# again, it is absent. (The debug kernel has it built in: nothing to do.)
+if grep -q '/nf_tables\.ko' "/lib/modules/$(uname -r)/modules.dep" 2>/dev/null; then
+	modprobe0=$(cat /proc/sys/kernel/modprobe)
+	echo /bin/false >/proc/sys/kernel/modprobe
+	# Users first (netns of earlier tests may still be going): until it goes.
+	unload() {
+		local m
+		for m in $(lsmod | awk '$1 == "nf_tables" { gsub(",", " ", $4); print $4 }'); do
+			modprobe -r "$m" 2>/dev/null
+		done
+		rmmod nf_tables 2>/dev/null
+		[ ! -e /sys/module/nf_tables ]
+	}
+	if wait_for 30 unload; then
+		pass "nf_tables unloaded and kept from loading"
+		expect_fail "pswctl host show says the kernel has no nf_tables" "the kernel has no nf_tables" \
+			"$PSWCTL" host show
+		ip netns add ctrZ
+		out=$(pconf '[{"hostPort":8080,"containerPort":80}]' | cni ADD idZ ctrZ)
+		expect_eq "an ADD with a hostPort fails (100), saying the kernel has no nf_tables" \
+			"100 yes" "$(jq -r .code <<<"$out") $(grep -q 'has no nf_tables' <<<"$out" && echo yes)"
+		expect_eq "... leaving no veth behind" "" "$(ip -o link show type veth)"
+		r=$(pconf '[]' false | cni ADD idZ ctrZ)
+		check "an ADD without either needs no nf_tables: $r" jq -e '.ips[0]' <<<"$r"
+		pconf '[]' false | cni DEL idZ ctrZ
+		expect_eq "nor its DEL" 0 $?
+		ip netns del ctrZ
+		# The switch the ADDs made, with its route: the test makes its own.
+		ip link del psw0
+	else
+		fail "nf_tables could not be unloaded: $(lsmod | grep nf_tables)"
+	fi
+	echo "$modprobe0" >/proc/sys/kernel/modprobe
+fi
+
 # The host's own ruleset: hooks beside ours, in the same nat chains' places.
 nft -f - <<'NFT_END' || bail "the host's own tables"
 table inet hostfw {
@@ -132,20 +184,6 @@ expect_eq "psw1's rule is there, psw0's is gone" "psw1 10.2.0.0/16" \
 ip link del psw1
 
 # ---- the CNI plugin ----
-# pconf MAPPINGS [MASQUERADE]: podnet's configuration, runtimeConfig.portMappings MAPPINGS.
-pconf() {
-	printf '{"cniVersion":"1.1.0","name":"podnet","type":"podswitch","switch":"psw0","masquerade":%s,' "${2:-true}"
-	printf '"capabilities":{"portMappings":true},"runtimeConfig":{"portMappings":%s},' "$1"
-	printf '"ipam":{"type":"host-local","dataDir":"/tmp/cni-ipam","ranges":[[{"subnet":"10.1.1.0/24"}]]}}'
-}
-# cni COMMAND ID NETNS [PREV] <CONF
-cni() {
-	local conf
-	conf=$(cat)
-	[ -n "${4:-}" ] && conf=$(jq -c --argjson p "$4" '. + {prevResult: $p}' <<<"$conf")
-	env CNI_COMMAND="$1" CNI_CONTAINERID="$2" CNI_NETNS="/run/netns/$3" CNI_IFNAME=eth0 \
-		CNI_ARGS=IgnoreUnknown=1 "$CNI" <<<"$conf"
-}
 ip netns add ctrA && ip netns add ctrB || bail "netns"
 "$PSWCTL" route del psw0 0.0.0.0/0 || fail "the default route pswctl's part made, deleted"
 mapsA='[{"hostPort":8080,"containerPort":80,"protocol":"tcp","hostIP":""},
