@@ -26,7 +26,7 @@ pm_network podnet 10.1.1.0/24 '"masquerade": true, "capabilities": {"portMapping
 
 nft add table ip hostnat && nft add chain ip hostnat post '{ type nat hook postrouting priority 110; }' &&
 	nft add rule ip hostnat post oifname "nowhere0" masquerade || bail "the host's own table"
-hostnat0=$(nft list table ip hostnat)
+hostnat0=$(nft -j list table ip hostnat)
 t0=$(nft -j list table ip podswitch 2>&1)
 
 ip netns add outside
@@ -40,6 +40,8 @@ wait_listen outside 7000
 get() { printf 'GET / HTTP/1.0\r\n\r\n' | "$@" | grep -q 'served by podswitch'; }
 require "podman run -d -p 8080:80 --network podnet (a web server)" \
 	podman run -d -q --name web -p 8080:80 --network podnet localhost/bb httpd -f -p 80 -h /www
+# httpd may not listen yet when podman returns.
+wait_for 30 get nc -w 2 127.0.0.1 8080
 expect "the outside fetches from web at the host's address 192.168.50.1:8080" \
 	get ip netns exec outside nc -w 5 192.168.50.1 8080
 expect "the host fetches from 127.0.0.1:8080" get nc -w 5 127.0.0.1 8080
@@ -52,5 +54,6 @@ expect_eq "web reaches the outside, seen as the host (192.168.50.1)" "outside 19
 check "pswctl host show lists web's hostPort" sh -c "'$PSWCTL' host show psw0 | grep -q 'hostport tcp \*:8080 -> 10\.1\.1\.[0-9]*:80'"
 expect "podman rm web" podman rm -f -t 0 web
 expect_eq "table ip podswitch is back to what it was" "$t0" "$(nft -j list table ip podswitch 2>&1)"
-check "the outside no longer reaches 8080" sh -c "! printf 'GET / HTTP/1.0\r\n\r\n' | ip netns exec outside nc -w 3 192.168.50.1 8080 | grep -q served"
-expect_eq "the host's own table is unchanged" "$hostnat0" "$(nft list table ip hostnat)"
+expect_fail "the outside no longer reaches 8080 (nothing listens there)" "ConnectionRefused" \
+	ip netns exec outside $NSTOOL tcp-try 192.168.50.1 8080
+expect_eq "the host's own table is unchanged (nft -j, handles included)" "$hostnat0" "$(nft -j list table ip hostnat)"
