@@ -42,6 +42,8 @@ cni() {
 # The stock kernel has it as a module: unloaded, and kept from loading
 # again, it is absent. (The debug kernel has it built in: nothing to do.)
 if grep -q '/nf_tables\.ko' "/lib/modules/$(uname -r)/modules.dep" 2>/dev/null; then
+	# What the ADDs need loads first: no module loads after.
+	modprobe veth
 	modprobe0=$(cat /proc/sys/kernel/modprobe)
 	echo /bin/false >/proc/sys/kernel/modprobe
 	# Users first (netns of earlier tests may still be going): until it goes.
