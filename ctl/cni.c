@@ -684,7 +684,12 @@ static int cmd_del(struct cni *c)
 	n = prev_addresses(c, prev, 16);
 	/* IPAM's DEL runs whatever became of the rest: the address is released. */
 	detach(c, hname, prev, n);
-	portmap_del(c);
+	/*
+	 * Rules that could not be removed keep the address: released, it
+	 * would be the next pod's, and the rules its. The runtime asks again.
+	 */
+	if (portmap_del(c))
+		cni_exit(c);
 	ipam_exec(c, "DEL");
 	if (c->err_code)
 		cni_exit(c);
@@ -868,8 +873,8 @@ static int cmd_gc(struct cni *c)
 		c->cid = cid;
 		c->ifname = ifname;
 		detach(c, l.name, NULL, 0);
-		portmap_del(c);
-		ipam_exec(c, "DEL");
+		if (!portmap_del(c))
+			ipam_exec(c, "DEL");
 	}
 	free(w.ifindex);
 	c->cid = c->ifname = NULL;

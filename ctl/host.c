@@ -33,25 +33,33 @@ static int ignore_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Whether @name is a podswitch of this netns (the kernel says, quietly). */
-static bool is_switch(const char *name)
+/*
+ * Whether @name is a podswitch of this netns, as the kernel says: 1, 0
+ * (no such device, another kind, or no podswitch module: no switch at
+ * all), or -1 when it could not say (gc then deletes nothing).
+ */
+static int is_switch(const char *name)
 {
 	struct psw_nl *nl;
 	struct nlmsghdr *nlh;
 	int err;
 
 	if (strlen(name) >= IF_NAMESIZE || !if_nametoindex(name))
-		return false;
+		return 0;
+	quiet_errors++;
 	nl = psw_nl_open();
-	if (!nl)
-		return false;
+	if (!nl) {
+		quiet_errors--;
+		return 0;
+	}
 	nlh = psw_nl_req(nl, PSW_CMD_SWITCH_GET, 0);
 	mnl_attr_put_strz(nlh, PSW_A_IFNAME, name);
-	quiet_errors++;
-	err = psw_nl_run(nl, ignore_cb, NULL, NULL);
+	err = psw_nl_run(nl, ignore_cb, NULL, NULL) ? errno : 0;
 	quiet_errors--;
 	psw_nl_close(nl);
-	return !err;
+	if (!err)
+		return 1;
+	return err == ENODEV || err == EOPNOTSUPP || err == EINVAL ? 0 : -1;
 }
 
 static const char *prefix(uint32_t addr, uint32_t mask)
@@ -99,9 +107,9 @@ static void print_entry(const struct entry *e)
 		print_string(PRINT_ANY, "type", " %s", "hostport");
 		print_string(PRINT_ANY, "proto", " %s", proto_name(r->m.proto));
 		snprintf(hostport, sizeof(hostport), "%s:%u",
-			 r->m.local ? "*" : prefix(r->m.daddr, ~0U), ntohs(r->m.dport));
+			 r->m.dmask ? prefix(r->m.daddr, ~0U) : "*", ntohs(r->m.dport));
 		print_string(PRINT_TEXT, NULL, " %s", hostport);
-		print_string(PRINT_JSON, "host_ip", NULL, r->m.local ? "" : prefix(r->m.daddr, ~0U));
+		print_string(PRINT_JSON, "host_ip", NULL, r->m.dmask ? prefix(r->m.daddr, ~0U) : "");
 		print_uint(PRINT_JSON, "host_port", NULL, ntohs(r->m.dport));
 		print_string(PRINT_ANY, "addr", " -> %s", prefix(r->m.to_addr, ~0U));
 		print_uint(PRINT_ANY, "port", ":%" PRIu64, ntohs(r->m.to_port));
@@ -116,14 +124,20 @@ static void print_entry(const struct entry *e)
 	close_json_object();
 }
 
+/* A rule that is not one podswitch writes, or a part of a hostPort without the rest. */
 static void print_foreign(const struct nft_rule *r)
 {
+	bool part = r->kind != NFT_FOREIGN;
+
 	open_json_object(NULL);
 	print_string(PRINT_ANY, "switch", "%s", *r->sw ? r->sw : "?");
-	print_string(PRINT_ANY, "type", " %s", "unknown");
+	print_string(PRINT_ANY, "type", " %s", part ? "partial" : "unknown");
 	print_string(PRINT_ANY, "chain", " rule in chain %s", r->chain);
 	print_uint(PRINT_ANY, "handle", " handle %" PRIu64, r->handle);
-	print_text(" (not one podswitch writes)\n");
+	if (*r->owner)
+		print_string(PRINT_ANY, "owner", " owner %s", r->owner);
+	print_text(part ? " (a hostPort's, whose prerouting rule is missing)\n" :
+		   " (not one podswitch writes)\n");
 	close_json_object();
 }
 
@@ -157,6 +171,9 @@ static int host_show(const char *sw, int argc, char **argv, int arg)
 				break;
 		if (rules[i].kind == NFT_HOSTPORT_LOCAL && j < n)
 			e[j].from_host += rules[i].packets;
+		/* A part without its prerouting rule is shown on its own. */
+		if (rules[i].kind == NFT_HOSTPORT_LOCAL && j == n)
+			e[i].shown = !sw || !strcmp(rules[i].sw, sw);
 		/* A hairpin rule matches the translated packet: the container's side. */
 		for (j = 0; rules[i].kind == NFT_HAIRPIN && j < n; j++)
 			if (rules[j].kind == NFT_HOSTPORT && !strcmp(rules[i].sw, rules[j].sw) &&
@@ -167,12 +184,15 @@ static int host_show(const char *sw, int argc, char **argv, int arg)
 				break;
 		if (rules[i].kind == NFT_HAIRPIN && j < n)
 			e[j].hairpin += rules[i].packets;
+		if (rules[i].kind == NFT_HAIRPIN && j == n)
+			e[i].shown = !sw || !strcmp(rules[i].sw, sw);
 	}
 	open_json_array(NULL);
 	for (i = 0; i < n; i++) {
 		if (!e[i].shown)
 			continue;
-		if (rules[i].kind == NFT_FOREIGN)
+		if (rules[i].kind == NFT_FOREIGN || rules[i].kind == NFT_HOSTPORT_LOCAL ||
+		    rules[i].kind == NFT_HAIRPIN)
 			print_foreign(&rules[i]);
 		else
 			print_entry(&e[i]);
@@ -253,7 +273,7 @@ static int host_masquerade(const char *sw, int argc, char **argv, int arg)
 		return usage_error("host masquerade: %s is every address: name the pod subnet", word);
 	a.net &= htonl(~0U << (32 - a.plen));
 	/* Turning it off needs no switch: it may be gone already. */
-	if (a.on && !is_switch(sw)) {
+	if (a.on && is_switch(sw) != 1) {
 		fprintf(stderr, "pswctl: host masquerade: no such switch \"%s\"\n", sw);
 		return -1;
 	}
@@ -292,12 +312,22 @@ static int gc_edit(struct nft_tx *tx, void *arg)
 	char cid[NFT_OWNER_MAX], veth[IF_NAMESIZE], *ifname;
 	struct nft_rule *r;
 	size_t i, j;
+	int sw;
 
 	for (i = 0; i < tx->n; i++) {
 		r = &tx->rules[i];
 		if (!*r->sw || r->del)
 			continue;
-		if (!is_switch(r->sw)) {
+		/* Each switch once: its rules are all marked the first time. */
+		for (j = 0; j < i && strcmp(tx->rules[j].sw, r->sw); j++)
+			;
+		sw = j < i ? 1 : is_switch(r->sw);
+		if (sw < 0) {
+			fprintf(stderr, "pswctl: host gc: cannot tell whether %s is a switch: %s\n",
+				r->sw, psw_nl_error());
+			return -ECANCELED;
+		}
+		if (!sw) {
 			nft_del_owner(tx, r->sw, NULL);
 			continue;
 		}
@@ -320,7 +350,9 @@ static int host_gc(const char *sw, int argc, char **argv, int arg)
 {
 	if (no_more_args(argc, argv, "host gc"))
 		return -1;
-	return nft_change(gc_edit, NULL) ? nft_fail("host gc") : 0;
+	int err = nft_change(gc_edit, NULL);
+
+	return err == -ECANCELED ? -1 : err ? nft_fail("host gc") : 0;
 }
 
 static const struct verb host_verbs[] = {

@@ -129,6 +129,8 @@ static const char *ack_msg(const struct nlmsghdr *nlh)
 	/* Without NLM_F_CAPPED the request itself comes first. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - sizeof(e->msg);
+	if (off > nlh->nlmsg_len - sizeof(*nlh))
+		return NULL;
 	mnl_attr_for_each(a, nlh, off)
 		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
@@ -147,8 +149,6 @@ static int talk_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		t->intr = true;
 	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
 }
 
@@ -227,24 +227,43 @@ static int talk(struct nft_sock *s, const char *what, mnl_cb_t cb, void *data)
 
 /* ---- reading: the generation and the rules ---- */
 
+struct gen {
+	uint32_t id;
+	bool found;
+};
+
 static int gen_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nftnl_gen *g = nftnl_gen_alloc();
+	struct gen *gen = data;
 
-	if (g && nftnl_gen_nlmsg_parse(nlh, g) == 0)
-		*(uint32_t *)data = nftnl_gen_get_u32(g, NFTNL_GEN_ID);
-	nftnl_gen_free(g);
+	if (g && nftnl_gen_nlmsg_parse(nlh, g) == 0 && nftnl_gen_is_set(g, NFTNL_GEN_ID)) {
+		gen->id = nftnl_gen_get_u32(g, NFTNL_GEN_ID);
+		gen->found = true;
+	}
+	if (g)
+		nftnl_gen_free(g);
 	return MNL_CB_OK;
 }
 
-static int get_gen(struct nft_sock *s, uint32_t *gen)
+/*
+ * The ruleset's generation, which a batch is bound to: without it the
+ * batch would not be checked at all (generation 0 means no check).
+ */
+static int get_gen(struct nft_sock *s, uint32_t *id)
 {
+	struct gen gen = { 0, false };
 	int err;
 
 	nftnl_nlmsg_build_hdr(s->buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, ++s->seq);
-	err = talk(s, "nftables", gen_cb, gen);
+	err = talk(s, "nftables", gen_cb, &gen);
 	/* nfnetlink's answer when no nf_tables subsystem is registered. */
-	return err == -EINVAL ? kernel_error(-EOPNOTSUPP, "nftables", NULL) : err;
+	if (err == -EINVAL)
+		return kernel_error(-EOPNOTSUPP, "nftables", NULL);
+	if (!err && !gen.found)
+		return fail(-EPROTO, "nftables: the kernel gave no ruleset generation");
+	*id = gen.id;
+	return err;
 }
 
 static int table_exists(struct nft_sock *s, bool *exists)
@@ -271,15 +290,33 @@ enum load {
 	L_NONE, L_PROTO, L_OIF, L_DADDR, L_SADDR, L_DPORT, L_FIB_TYPE, L_CT_STATUS,
 };
 
+/* A field a rule matches at most once: a second match of it is not ours. */
+enum {
+	F_PROTO = 1 << 0, F_OIF = 1 << 1, F_DADDR = 1 << 2, F_SADDR = 1 << 3, F_DPORT = 1 << 4,
+	F_LOCAL = 1 << 5, F_CT = 1 << 6, F_NOLOOP = 1 << 7,
+};
+
+/* The decoder's state between expressions. */
+struct dec {
+	enum load load;
+	uint32_t len;		/* of the load: an address prefix may load 1..4 bytes */
+	uint32_t mask;		/* bitwise on the load, all ones if none */
+	uint32_t regs[NFT_REG_MAX + 1];
+	bool set[NFT_REG_MAX + 1];
+	unsigned int seen;
+	int verb;
+};
+
 /*
- * "SWITCH OWNER" from the rule's comment. The userdata is whatever root
- * wrote into the table: every TLV is bounds-checked here.
+ * "SWITCH OWNER" from the rule's comment, nothing after it. The userdata
+ * is whatever root wrote into the table: every TLV is bounds-checked here.
  */
 static void parse_comment(const struct nftnl_rule *r, struct nft_rule *out)
 {
 	char sw[IF_NAMESIZE + 1], owner[NFT_OWNER_MAX + 1], fmt[32];
 	const uint8_t *ud, *text = NULL;
 	uint32_t len, off, tlen = 0;
+	int end = 0;
 
 	if (!nftnl_rule_is_set(r, NFTNL_RULE_USERDATA))
 		return;
@@ -292,9 +329,9 @@ static void parse_comment(const struct nftnl_rule *r, struct nft_rule *out)
 		}
 	if (!text || !tlen || text[tlen - 1] != '\0')
 		return;
-	snprintf(fmt, sizeof(fmt), "%%%ds %%%ds", IF_NAMESIZE, NFT_OWNER_MAX);
-	if (sscanf((const char *)text, fmt, sw, owner) != 2 || strlen(sw) >= IF_NAMESIZE ||
-	    strlen(owner) >= NFT_OWNER_MAX)
+	snprintf(fmt, sizeof(fmt), "%%%ds %%%ds%%n", IF_NAMESIZE, NFT_OWNER_MAX);
+	if (sscanf((const char *)text, fmt, sw, owner, &end) != 2 || text[end] ||
+	    strlen(sw) >= IF_NAMESIZE || strlen(owner) >= NFT_OWNER_MAX)
 		return;
 	strcpy(out->sw, sw);
 	strcpy(out->owner, owner);
@@ -306,38 +343,134 @@ static bool reg1(const struct nftnl_expr *e, uint16_t attr)
 	return nftnl_expr_get_u32(e, attr) == NFT_REG_1;
 }
 
-static int decode_expr(const struct nftnl_expr *e, struct nft_match *m, enum load *load,
-		       uint32_t *mask, uint32_t regs[32], int *verb)
+static int once(struct dec *d, unsigned int field)
+{
+	if (d->seen & field)
+		return -1;
+	d->seen |= field;
+	return 0;
+}
+
+/* An address compared: a prefix (@len bytes loaded, maybe masked), == or !=. */
+static int cmp_addr(struct dec *d, const void *data, uint32_t len, bool neg, uint32_t *addr,
+		    uint32_t *mask)
+{
+	uint32_t v = 0, m = 0;
+
+	if (len != d->len)
+		return -1;
+	memcpy(&v, data, len);
+	memset(&m, 0xff, len);
+	m &= d->mask;
+	*addr = v & m;
+	*mask = m;
+	return neg ? 1 : 0;
+}
+
+static int decode_cmp(const struct nftnl_expr *e, struct nft_match *m, struct dec *d)
+{
+	uint32_t len, v = 0, addr, mask, op = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP);
+	const void *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+	bool neg = op == NFT_CMP_NEQ;
+	int r;
+
+	if ((!neg && op != NFT_CMP_EQ) || !reg1(e, NFTNL_EXPR_CMP_SREG) || !data ||
+	    !len || len > IF_NAMESIZE)
+		return -1;
+	if (len <= 4)
+		memcpy(&v, data, len);
+	switch (d->load) {
+	case L_PROTO:
+		if (len != 1 || neg || once(d, F_PROTO))
+			return -1;
+		m->proto = v;
+		break;
+	case L_OIF:
+		/* Up to and with the name's NUL: the name, exactly. */
+		if (((const char *)data)[len - 1] || once(d, F_OIF))
+			return -1;
+		memcpy(m->oif, data, len);
+		m->oif_neg = neg;
+		break;
+	case L_DADDR:
+		r = cmp_addr(d, data, len, neg, &addr, &mask);
+		/* ip daddr != 127.0.0.0/8: nothing sent to loopback from outside. */
+		if (r == 1 && addr == htonl(0x7f000000) && mask == htonl(0xff000000)) {
+			if (once(d, F_NOLOOP))
+				return -1;
+			m->no_loopback = true;
+			break;
+		}
+		if (r < 0 || once(d, F_DADDR))
+			return -1;
+		m->daddr = addr;
+		m->dmask = mask;
+		m->daddr_neg = r;
+		break;
+	case L_SADDR:
+		if (cmp_addr(d, data, len, neg, &addr, &mask) != 0 || once(d, F_SADDR))
+			return -1;
+		m->saddr = addr;
+		m->smask = mask;
+		break;
+	case L_DPORT:
+		if (len != 2 || neg || once(d, F_DPORT))
+			return -1;
+		m->dport = v;
+		break;
+	case L_FIB_TYPE:
+		if (len != 4 || neg || v != RTN_LOCAL || once(d, F_LOCAL))
+			return -1;
+		m->local = true;
+		break;
+	case L_CT_STATUS:
+		if (len != 4 || !neg || v || d->mask != IPS_DST_NAT || once(d, F_CT))
+			return -1;
+		m->ct_dnat = true;
+		break;
+	default:
+		return -1;
+	}
+	d->load = L_NONE;
+	return 0;
+}
+
+static int decode_expr(const struct nftnl_expr *e, struct nft_match *m, struct dec *d)
 {
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-	const void *data;
-	uint32_t len, v = 0, key, areg, preg;
-	bool neg;
+	uint32_t len, xlen, key, areg, preg, flags;
+	const void *data, *x;
 
+	if (!strcmp(name, "cmp"))
+		return decode_cmp(e, m, d);
+	/* A load, or a verdict, with the last load never compared: not ours. */
+	if (d->load != L_NONE && strcmp(name, "bitwise"))
+		return -1;
+	d->mask = ~0U;
 	if (!strcmp(name, "meta")) {
 		key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
-		if (!reg1(e, NFTNL_EXPR_META_DREG))
+		if (!reg1(e, NFTNL_EXPR_META_DREG) || nftnl_expr_is_set(e, NFTNL_EXPR_META_SREG))
 			return -1;
-		*load = key == NFT_META_L4PROTO ? L_PROTO : key == NFT_META_OIFNAME ? L_OIF : L_NONE;
-		*mask = ~0U;
-		return *load == L_NONE ? -1 : 0;
+		d->load = key == NFT_META_L4PROTO ? L_PROTO : key == NFT_META_OIFNAME ? L_OIF : L_NONE;
+		return d->load == L_NONE ? -1 : 0;
 	}
 	if (!strcmp(name, "payload")) {
 		uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
 		uint32_t off = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
-		uint32_t l = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
 
+		d->len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
 		if (!reg1(e, NFTNL_EXPR_PAYLOAD_DREG) || nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG))
 			return -1;
-		if (base == NFT_PAYLOAD_NETWORK_HEADER && off == 16 && l == 4)
-			*load = L_DADDR;
-		else if (base == NFT_PAYLOAD_NETWORK_HEADER && off == 12 && l == 4)
-			*load = L_SADDR;
-		else if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && l == 2)
-			*load = L_DPORT;
+		/* nft writes a /8, /16 or /24 as a load of 1, 2 or 3 bytes. */
+		if (base == NFT_PAYLOAD_NETWORK_HEADER && off == 16 && d->len >= 1 && d->len <= 4)
+			d->load = L_DADDR;
+		else if (base == NFT_PAYLOAD_NETWORK_HEADER && off == 12 && d->len >= 1 &&
+			 d->len <= 4)
+			d->load = L_SADDR;
+		else if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && d->len == 2)
+			d->load = L_DPORT;
 		else
 			return -1;
-		*mask = ~0U;
 		return 0;
 	}
 	if (!strcmp(name, "fib")) {
@@ -345,80 +478,30 @@ static int decode_expr(const struct nftnl_expr *e, struct nft_match *m, enum loa
 		    nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_FLAGS) != NFTA_FIB_F_DADDR ||
 		    nftnl_expr_get_u32(e, NFTNL_EXPR_FIB_RESULT) != NFT_FIB_RESULT_ADDRTYPE)
 			return -1;
-		*load = L_FIB_TYPE;
+		d->load = L_FIB_TYPE;
 		return 0;
 	}
 	if (!strcmp(name, "ct")) {
 		if (!reg1(e, NFTNL_EXPR_CT_DREG) || nftnl_expr_is_set(e, NFTNL_EXPR_CT_SREG) ||
+		    nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR) ||
 		    nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) != NFT_CT_STATUS)
 			return -1;
-		*load = L_CT_STATUS;
-		*mask = ~0U;
+		d->load = L_CT_STATUS;
+		d->len = 4;
 		return 0;
 	}
 	if (!strcmp(name, "bitwise")) {
-		const void *x = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_XOR, &v);
-
+		x = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_XOR, &xlen);
 		data = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_MASK, &len);
+		/* A mask over the load, in place: no shift, no xor. */
 		if (!reg1(e, NFTNL_EXPR_BITWISE_SREG) || !reg1(e, NFTNL_EXPR_BITWISE_DREG) ||
-		    !x || v != 4 || memcmp(x, "\0\0\0\0", 4) || !data || len != 4 || (*load != L_SADDR && *load != L_DADDR && *load != L_CT_STATUS))
+		    (nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) &&
+		     nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) != NFT_BITWISE_BOOL) ||
+		    !x || xlen != d->len || memcmp(x, "\0\0\0\0", xlen) || !data || len != d->len ||
+		    (d->load != L_SADDR && d->load != L_DADDR && d->load != L_CT_STATUS))
 			return -1;
-		memcpy(mask, data, 4);
-		return 0;
-	}
-	if (!strcmp(name, "cmp")) {
-		data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
-		neg = nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) == NFT_CMP_NEQ;
-		if (!neg && nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP) != NFT_CMP_EQ)
-			return -1;
-		if (!reg1(e, NFTNL_EXPR_CMP_SREG) || !data || len > sizeof(m->oif))
-			return -1;
-		if (len <= 4)
-			memcpy(&v, data, len);
-		switch (*load) {
-		case L_PROTO:
-			if (len != 1 || neg)
-				return -1;
-			m->proto = v;
-			break;
-		case L_OIF:
-			if (len != IF_NAMESIZE || ((const char *)data)[IF_NAMESIZE - 1])
-				return -1;
-			memcpy(m->oif, data, IF_NAMESIZE);
-			m->oif_neg = neg;
-			break;
-		case L_DADDR:
-			if (len != 4)
-				return -1;
-			m->daddr = v;
-			m->dmask = *mask;
-			m->daddr_neg = neg;
-			break;
-		case L_SADDR:
-			if (len != 4 || neg)
-				return -1;
-			m->saddr = v;
-			m->smask = *mask;
-			break;
-		case L_DPORT:
-			if (len != 2 || neg)
-				return -1;
-			m->dport = v;
-			break;
-		case L_FIB_TYPE:
-			if (len != 4 || neg || v != RTN_LOCAL)
-				return -1;
-			m->local = true;
-			break;
-		case L_CT_STATUS:
-			if (len != 4 || !neg || v || *mask != IPS_DST_NAT)
-				return -1;
-			m->ct_dnat = true;
-			break;
-		default:
-			return -1;
-		}
-		*load = L_NONE;
+		d->mask = 0;
+		memcpy(&d->mask, data, len);
 		return 0;
 	}
 	if (!strcmp(name, "counter"))
@@ -426,45 +509,74 @@ static int decode_expr(const struct nftnl_expr *e, struct nft_match *m, enum loa
 	if (!strcmp(name, "immediate")) {
 		key = nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG);
 		data = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
-		if (!data || len > 4 || key >= 32)
+		/* Only the two registers a DNAT of ours reads, whole. */
+		if (!data || (key != NFT_REG_1 && key != NFT_REG_2) ||
+		    len != (key == NFT_REG_1 ? 4 : 2))
 			return -1;
-		memcpy(&regs[key], data, len);
+		d->regs[key] = 0;
+		memcpy(&d->regs[key], data, len);
+		d->set[key] = true;
 		return 0;
 	}
 	if (!strcmp(name, "nat")) {
 		areg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN);
 		preg = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN);
+		flags = nftnl_expr_is_set(e, NFTNL_EXPR_NAT_FLAGS) ?
+			nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FLAGS) : 0;
 		if (nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) != NFT_NAT_DNAT ||
 		    nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) != NFPROTO_IPV4 ||
-		    areg >= 32 || preg >= 32 ||
+		    areg != NFT_REG_1 || preg != NFT_REG_2 || !d->set[areg] || !d->set[preg] ||
+		    (flags & ~(NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED)) ||
 		    /* The kernel lists a range's end as its start when none was given. */
 		    (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_ADDR_MAX) &&
 		     nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MAX) != areg) ||
 		    (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_REG_PROTO_MAX) &&
 		     nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MAX) != preg))
 			return -1;
-		m->to_addr = regs[areg];
-		m->to_port = regs[preg];
-		*verb = NFT_HOSTPORT;
+		m->to_addr = d->regs[areg];
+		m->to_port = d->regs[preg];
+		d->verb = NFT_HOSTPORT;
 		return 0;
 	}
 	if (!strcmp(name, "masq")) {
-		if (nftnl_expr_is_set(e, NFTNL_EXPR_MASQ_REG_PROTO_MIN))
+		if ((nftnl_expr_is_set(e, NFTNL_EXPR_MASQ_FLAGS) &&
+		     nftnl_expr_get_u32(e, NFTNL_EXPR_MASQ_FLAGS)) ||
+		    nftnl_expr_is_set(e, NFTNL_EXPR_MASQ_REG_PROTO_MIN))
 			return -1;
-		*verb = NFT_MASQ;
+		d->verb = NFT_MASQ;
 		return 0;
 	}
 	return -1;
+}
+
+/* Whether @m has exactly the matches a rule of @kind is written with. */
+static bool shape_ok(enum nft_kind kind, const struct nft_match *m)
+{
+	bool port = m->proto && m->dport, host_ip = !m->dmask || (m->dmask == ~0U && !m->daddr_neg);
+
+	switch (kind) {
+	case NFT_MASQ:
+		return m->smask && m->daddr_neg && *m->oif && m->oif_neg && !m->proto && !m->dport &&
+		       !m->local && !m->ct_dnat && !m->no_loopback;
+	case NFT_HAIRPIN:
+		return port && m->smask && m->dmask == ~0U && !m->daddr_neg && *m->oif &&
+		       !m->oif_neg && m->ct_dnat && !m->local && !m->no_loopback;
+	case NFT_HOSTPORT:
+	case NFT_HOSTPORT_LOCAL:
+		return port && m->local && host_ip && !m->smask && !*m->oif && !m->ct_dnat &&
+		       m->no_loopback == (kind == NFT_HOSTPORT);
+	default:
+		return false;
+	}
 }
 
 /* @out from @r: what it matches and does, its owner, counters and handle. */
 static void decode(const struct nftnl_rule *r, struct nft_rule *out)
 {
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
-	uint32_t regs[32] = { 0 }, mask = ~0U;
-	enum load load = L_NONE;
+	struct dec d = { .load = L_NONE, .verb = NFT_FOREIGN };
 	struct nftnl_expr *e;
-	int verb = NFT_FOREIGN, bad = 0, last = 0;
+	int bad = !it;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->chain, sizeof(out->chain), "%s", nftnl_rule_get_str(r, NFTNL_RULE_CHAIN) ?: "");
@@ -472,25 +584,26 @@ static void decode(const struct nftnl_rule *r, struct nft_rule *out)
 	parse_comment(r, out);
 	while (it && (e = nftnl_expr_iter_next(it))) {
 		/* The verdict is last: nothing may follow it. */
-		if (last)
+		if (d.verb != NFT_FOREIGN)
 			bad = 1;
 		if (!strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter")) {
 			out->packets += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
 			out->bytes += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
 		}
-		if (decode_expr(e, &out->m, &load, &mask, regs, &verb))
+		if (decode_expr(e, &out->m, &d))
 			bad = 1;
-		last = verb != NFT_FOREIGN;
 	}
 	nftnl_expr_iter_destroy(it);
-	if (bad || load != L_NONE || !*out->sw)
+	if (bad || d.load != L_NONE || !*out->sw)
 		return;
-	if (verb == NFT_MASQ && !strcmp(out->chain, "postrouting"))
+	if (d.verb == NFT_MASQ && !strcmp(out->chain, "postrouting"))
 		out->kind = out->m.ct_dnat ? NFT_HAIRPIN : NFT_MASQ;
-	else if (verb == NFT_HOSTPORT && !strcmp(out->chain, "prerouting"))
+	else if (d.verb == NFT_HOSTPORT && !strcmp(out->chain, "prerouting"))
 		out->kind = NFT_HOSTPORT;
-	else if (verb == NFT_HOSTPORT && !strcmp(out->chain, "output"))
+	else if (d.verb == NFT_HOSTPORT && !strcmp(out->chain, "output"))
 		out->kind = NFT_HOSTPORT_LOCAL;
+	if (!shape_ok(out->kind, &out->m))
+		out->kind = NFT_FOREIGN;
 }
 
 struct list {
@@ -516,8 +629,9 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	r = nftnl_rule_alloc();
 	if (!r || nftnl_rule_nlmsg_parse(nlh, r) < 0) {
-		nftnl_rule_free(r);
-		l->err = -EINVAL;
+		if (r)
+			nftnl_rule_free(r);
+		l->err = r ? -EINVAL : -ENOMEM;
 		return MNL_CB_ERROR;
 	}
 	decode(r, &l->v[l->n++]);
@@ -711,7 +825,8 @@ static int tx_push(struct nft_tx *tx, struct nftnl_rule *r, int bad)
 	struct nftnl_rule **more;
 
 	if (!r || bad) {
-		nftnl_rule_free(r);
+		if (r)
+			nftnl_rule_free(r);
 		return fail(-ENOMEM, "out of memory");
 	}
 	if (tx->nadd == tx->addcap) {
@@ -781,9 +896,17 @@ static struct nftnl_rule *dnat_rule(const char *chain, const char *sw, const cha
 		return NULL;
 	/* Cheapest first: the FIB lookup only for the port's packets. */
 	m_port(r, hp->proto, hp->host_port, &bad);
-	if (hp->host_ip) {
+	if (hp->host_ip)
 		m_addr(r, 16, hp->host_ip, 32, false, &bad);
-	} else if (add_expr(r, "fib", &e) == 0) {
+	/*
+	 * Only for the host's own addresses, whatever hostIP says: never a
+	 * redirect of traffic the host forwards. And in prerouting never
+	 * 127.0.0.0/8, which only a neighbour routing it to the host sends
+	 * there (the host's own goes through output).
+	 */
+	if (!strcmp(chain, "prerouting"))
+		m_addr(r, 16, htonl(0x7f000000), 8, true, &bad);
+	if (add_expr(r, "fib", &e) == 0) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
@@ -948,7 +1071,8 @@ static struct nlmsghdr *chain_msg(struct batch *b, uint32_t seq, const char *nam
 	char *p = batch_room(b, 512);
 
 	if (!c || !p) {
-		nftnl_chain_free(c);
+		if (c)
+			nftnl_chain_free(c);
 		return NULL;
 	}
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFT_HOST_TABLE);
@@ -969,7 +1093,8 @@ static struct nlmsghdr *table_msg(struct batch *b, uint16_t type, uint16_t flags
 	char *p = batch_room(b, 256);
 
 	if (!t || !p) {
-		nftnl_table_free(t);
+		if (t)
+			nftnl_table_free(t);
 		return NULL;
 	}
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, NFT_HOST_TABLE);
@@ -986,7 +1111,8 @@ static struct nlmsghdr *delrule_msg(struct batch *b, uint32_t seq, const struct 
 	char *p = batch_room(b, 256);
 
 	if (!r || !p) {
-		nftnl_rule_free(r);
+		if (r)
+			nftnl_rule_free(r);
 		return NULL;
 	}
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, NFT_HOST_TABLE);
@@ -1085,14 +1211,19 @@ static int build_batch(struct nft_sock *s, struct nft_tx *tx, uint32_t gen, stru
 	return 0;
 }
 
-/* Send the batch; read replies until the last message's acknowledgement. */
+/*
+ * Send the batch and read what it answered: nfnetlink processes a batch
+ * within the sender's sendmsg, so every reply is queued when it returns
+ * (the last message's acknowledgement, an error per failed message, or
+ * one error for the whole batch: its generation, ENOMEM).
+ */
 static int send_batch(struct nft_sock *s, struct batch *b)
 {
-	int size = b->len + 4096, err = 0;
+	int size = b->len + 4096, err = 0, flags = 0;
 	const struct nlmsghdr *nlh;
 	const struct nlmsgerr *e;
 	char msg[256] = "";
-	bool done = false;
+	bool acked = false;
 	int n;
 
 	/* The batch is one message: the send buffer must hold all of it. */
@@ -1100,29 +1231,34 @@ static int send_batch(struct nft_sock *s, struct batch *b)
 		setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	if (mnl_socket_sendto(s->nl, b->p, b->len) < 0)
 		return kernel_error(-errno, "changing table ip " NFT_HOST_TABLE, NULL);
-	while (!done) {
-		n = mnl_socket_recvfrom(s->nl, s->buf, sizeof(s->buf));
+	for (;;) {
+		n = recv(mnl_socket_get_fd(s->nl), s->buf, sizeof(s->buf), flags);
+		if (n < 0 && flags && errno == EAGAIN)
+			break;
 		if (n < 0)
 			return kernel_error(-errno, "changing table ip " NFT_HOST_TABLE, NULL);
+		flags = MSG_DONTWAIT;
 		for (nlh = (const struct nlmsghdr *)s->buf; mnl_nlmsg_ok(nlh, n);
 		     nlh = mnl_nlmsg_next(nlh, &n)) {
 			if (nlh->nlmsg_type != NLMSG_ERROR ||
-			    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+			    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)) ||
+			    nlh->nlmsg_seq < b->first_seq || nlh->nlmsg_seq > b->last_seq)
 				continue;
 			e = mnl_nlmsg_get_payload(nlh);
 			if (e->error && !err) {
 				err = e->error;
 				snprintf(msg, sizeof(msg), "%s", ack_msg(nlh) ?: "");
 			}
-			/* The batch's own refusal (generation, subsystem) ends it at once. */
-			if (nlh->nlmsg_seq == b->last_seq || nlh->nlmsg_seq == b->first_seq ||
-			    nlh->nlmsg_seq == 0)
-				done = true;
+			if (!e->error && nlh->nlmsg_seq == b->last_seq)
+				acked = true;
 		}
 	}
 	if (err == -ERESTART)
 		return -ERESTART;
-	return err ? kernel_error(err, "changing table ip " NFT_HOST_TABLE, msg) : 0;
+	if (err)
+		return kernel_error(err, "changing table ip " NFT_HOST_TABLE, msg);
+	return acked ? 0 : fail(-EPROTO, "changing table ip " NFT_HOST_TABLE
+				": the kernel did not acknowledge the change");
 }
 
 int nft_change(nft_edit_fn edit, void *arg)
@@ -1132,6 +1268,7 @@ int nft_change(nft_edit_fn edit, void *arg)
 	struct nft_tx tx;
 	struct batch b;
 	size_t nmsgs;
+	unsigned int seed = getpid();
 	uint32_t gen = 0;
 	int err, tries;
 	bool table = false;
@@ -1161,7 +1298,7 @@ int nft_change(nft_edit_fn edit, void *arg)
 			break;
 		/* Another change came first: start again from what it left. */
 		err = 0;
-		usleep(1000 + rand() % 4000);
+		usleep(1000 + rand_r(&seed) % 4000);
 	}
 	if (tries == 100)
 		err = fail(-EBUSY, "table ip " NFT_HOST_TABLE " keeps changing");

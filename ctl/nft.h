@@ -50,7 +50,8 @@ struct nft_match {
 	uint32_t saddr, smask;	/* ip saddr (smask 0: no match) */
 	uint32_t daddr, dmask;	/* ip daddr (dmask 0: no match) */
 	bool daddr_neg;
-	bool local;		/* fib daddr type local: any of the host's addresses */
+	bool local;		/* fib daddr type local: an address of the host's */
+	bool no_loopback;	/* ip daddr != 127.0.0.0/8 */
 	bool ct_dnat;		/* ct status dnat */
 	char oif[IF_NAMESIZE];	/* oifname ("": no match) */
 	bool oif_neg;
@@ -60,7 +61,7 @@ struct nft_match {
 
 struct nft_rule {
 	enum nft_kind kind;
-	char chain[16];
+	char chain[256];	/* NFT_CHAIN_MAXNAMELEN */
 	uint64_t handle, packets, bytes;
 	char sw[IF_NAMESIZE];		/* from the comment; "" if none */
 	char owner[NFT_OWNER_MAX];

@@ -38,6 +38,7 @@ void portmap_parse(struct cni *c)
 	struct nft_hostport *hp;
 	const char *s;
 	size_t i;
+	unsigned int k;
 
 	if (masq && !json_is_boolean(masq))
 		cni_fail(CNI_ERR_CONFIG, NULL, "masquerade must be true or false");
@@ -83,8 +84,32 @@ void portmap_parse(struct cni *c)
 			cni_fail(CNI_ERR_CONFIG, NULL, "portMappings[%zu]: hostIP \"%s\" is not an "
 				 "address", i, s);
 		/* 0.0.0.0 is how runtimes say every address. */
+		for (k = 0; k < c->nports; k++)
+			if (c->ports[k].proto == hp->proto && c->ports[k].host_port == hp->host_port &&
+			    (!c->ports[k].host_ip || !hp->host_ip ||
+			     c->ports[k].host_ip == hp->host_ip))
+				cni_fail(CNI_ERR_CONFIG, NULL, "portMappings[%zu]: hostPort %s %u is "
+					 "mapped twice", i, hp->proto == IPPROTO_TCP ? "tcp" : "udp",
+					 ntohs(hp->host_port));
 		c->nports++;
 	}
+}
+
+/* A hostIP must be one of the host's: a rule for another would redirect what the host forwards. */
+static int hostips_local(struct cni *c)
+{
+	unsigned int i;
+	int local;
+
+	for (i = 0; i < c->nports; i++) {
+		if (!c->ports[i].host_ip)
+			continue;
+		local = rtnl_addr_local(c->rtnl, c->ports[i].host_ip);
+		if (local != 1)
+			return cni_error(c, CNI_ERR_CONFIG, NULL, "hostIP %s is not an address of the "
+					 "host", inet_ntoa((struct in_addr){ c->ports[i].host_ip }));
+	}
+	return 0;
 }
 
 struct attach {
@@ -178,7 +203,7 @@ int portmap_add(struct cni *c, int sw_ifindex, uint32_t addr)
 
 	if (!c->masquerade && !c->nports)
 		return 0;
-	if (prepare(c, sw_ifindex, addr, &a))
+	if (hostips_local(c) || prepare(c, sw_ifindex, addr, &a))
 		return -1;
 	/* The host forwards between its interfaces and the switch, as a router. */
 	if (write_sysctl(c, "/proc/sys/net/ipv4/ip_forward"))

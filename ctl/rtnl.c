@@ -343,7 +343,7 @@ int rtnl_route_add(struct rtnl *r, uint32_t dst, uint8_t plen, int ifindex, uint
 struct route_found {
 	int oif;
 	uint32_t gw, src;
-	uint8_t plen;
+	uint8_t plen, type;
 };
 
 static int route_attr_cb(const struct nlattr *a, void *data)
@@ -365,6 +365,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type == RTM_NEWROUTE) {
 		f->plen = ((const struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_dst_len;
+		f->type = ((const struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_type;
 		mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr_cb, data);
 	}
 	return MNL_CB_OK;
@@ -400,6 +401,14 @@ int rtnl_route_src(struct rtnl *r, uint32_t dst, uint32_t *src)
 
 	*src = f.src;
 	return err;
+}
+
+int rtnl_addr_local(struct rtnl *r, uint32_t addr)
+{
+	struct route_found f = { 0 };
+	int err = route_lookup(r, addr, 0, &f);
+
+	return err ? err : f.type == RTN_LOCAL;
 }
 
 int rtnl_route_match(struct rtnl *r, uint32_t dst, int *oif, uint8_t *plen)

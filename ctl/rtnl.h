@@ -54,6 +54,8 @@ int rtnl_route_add(struct rtnl *r, uint32_t dst, uint8_t plen, int ifindex, uint
  * on link).
  */
 int rtnl_route_get(struct rtnl *r, uint32_t dst, int *oif, uint32_t *gw);
+/* Whether @addr is an address of this netns (its route is local): 1, 0 or -errno. */
+int rtnl_addr_local(struct rtnl *r, uint32_t addr);
 /* The source address the host picks to reach @dst (0 if none). */
 int rtnl_route_src(struct rtnl *r, uint32_t dst, uint32_t *src);
 /* The routing table's entry that @dst matches (ip route get fibmatch): its link and prefix length. */

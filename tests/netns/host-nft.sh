@@ -221,6 +221,18 @@ expect_eq "host show: three hostPorts (the IPv6 one is not podswitch's) and the 
 	"$("$PSWCTL" host show psw0 | sort)"
 expect_eq "the outside reaches A at the host's address, A sees the client" "A 192.168.50.2" \
 	"$(who outside 192.168.50.1 8080)"
+# A neighbour that routes 127.0.0.1 to the host (its own loopback down,
+# route_localnet on) must not reach a hostPort: the host drops that as a
+# martian, unless a DNAT in prerouting took it first.
+ip -n outside link set lo down && ip -n outside route add 127.0.0.1/32 via 192.168.50.1 dev eth0 &&
+	ip netns exec outside sysctl -qw net.ipv4.conf.eth0.route_localnet=1 ||
+	fail "the outside routing 127.0.0.1 to the host"
+c0=$("$PSWCTL" -j host show | jq '[.[] | select(.host_port == 8080) | .connections] | add')
+expect_fail "a neighbour sending to 127.0.0.1:8080 through the host does not reach A" "timed out" \
+	ip netns exec outside $NSTOOL tcp-try 127.0.0.1 8080 3
+expect_eq "... nothing of it was translated" "$c0" \
+	"$("$PSWCTL" -j host show | jq '[.[] | select(.host_port == 8080) | .connections] | add')"
+ip -n outside route del 127.0.0.1/32 && ip -n outside link set lo up
 expect_eq "over UDP too, answered from the host's address and port" "A 1
 peers 192.168.50.2" "$(ip netns exec outside timeout 15 $NSTOOL udp-who 192.168.50.1 8081 1)"
 expect_eq "the host reaches A at 127.0.0.1:8080" "A" "$(who - 127.0.0.1 8080 | cut -d' ' -f1)"
@@ -249,6 +261,11 @@ expect_eq "host show -j: the connections of each kind" \
 # on_a CMD MAPPINGS: CMD for container A with MAPPINGS, its ADD result as prevResult.
 on_a() { pconf "$2" | cni "$1" idA ctrA "$resA"; }
 expect "CHECK: the rules are as ADD made them" on_a CHECK "$mapsA"
+# As nftables.service saves and restores a ruleset: nft rewrites some
+# matches (a /24 as a 3-byte load), which mean the same.
+nft list table ip podswitch >/tmp/hn/saved && nft delete table ip podswitch &&
+	nft -f /tmp/hn/saved || fail "the table saved and restored by nft"
+expect "CHECK after nft saved and restored the table" on_a CHECK "$mapsA"
 on_a_nomasq() { pconf "$mapsA" false | cni CHECK idA ctrA "$resA"; }
 expect_fail "CHECK of a configuration without masquerade: a rule too many" "has a postrouting rule .* that it should not" \
 	on_a_nomasq
@@ -269,6 +286,8 @@ expect_eq "a hostPort published already is refused" "100 hostPort tcp 8080 is pu
 	"$(jq -r '"\(.code) \(.msg)"' <<<"$out")"
 expect_eq "... leaving nothing behind" "$s0" "$(state)"
 for bad in '[{"hostPort":0,"containerPort":80}]' '[{"hostPort":80,"containerPort":80,"protocol":"sctp"}]' \
+	'[{"hostPort":80,"containerPort":80,"hostIP":"192.0.2.99"}]' \
+	'[{"hostPort":80,"containerPort":80},{"hostPort":80,"containerPort":81,"hostIP":"172.30.1.2"}]' \
 	'[{"hostPort":80,"containerPort":80,"hostIP":"10.0.0"}]' '{"hostPort":80}' '[{"hostPort":"80","containerPort":80}]'; do
 	out=$(pconf "$bad" | cni ADD idC ctrC)
 	expect_eq "portMappings $bad: invalid network config (7)" 7 "$(jq -r .code <<<"$out")"
