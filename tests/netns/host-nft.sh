@@ -180,7 +180,7 @@ notable "nothing is left, not even the table"
 expect "psw0 masquerades 10.1.0.0/16, alone in the table" "$PSWCTL" host masquerade psw0 on 10.1.0.0/16
 mkswitch psw1
 rm -f /tmp/hn/strace.log
-strace -f -e trace=sendto,recvmsg -e inject=sendto:delay_enter=5000000:when=4 \
+strace -f -e trace=sendto,recvmsg,recvfrom -e inject=sendto:delay_enter=5000000:when=4 \
 	"$PSWCTL" host masquerade psw0 off 10.1.0.0/16 2>/tmp/hn/strace.log &
 sp=$!
 wait_for 60 grep -q NLMSG_DONE /tmp/hn/strace.log || fail "the held change never listed the table"
