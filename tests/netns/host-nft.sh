@@ -221,10 +221,12 @@ expect_eq "host show: three hostPorts (the IPv6 one is not podswitch's) and the 
 	"$("$PSWCTL" host show psw0 | sort)"
 expect_eq "the outside reaches A at the host's address, A sees the client" "A 192.168.50.2" \
 	"$(who outside 192.168.50.1 8080)"
-# A neighbour that routes 127.0.0.1 to the host (its own loopback down,
-# route_localnet on) must not reach a hostPort: the host drops that as a
-# martian, unless a DNAT in prerouting took it first.
-ip -n outside link set lo down && ip -n outside route add 127.0.0.1/32 via 192.168.50.1 dev eth0 &&
+# A neighbour that routes 127.0.0.1 to the host (its own loopback routes
+# gone, route_localnet on) must not reach a hostPort: the host drops that
+# as a martian, unless a DNAT in prerouting took it first.
+ip -n outside route del local 127.0.0.1 dev lo table local &&
+	ip -n outside route del local 127.0.0.0/8 dev lo table local &&
+	ip -n outside route add 127.0.0.1/32 via 192.168.50.1 dev eth0 &&
 	ip netns exec outside sysctl -qw net.ipv4.conf.eth0.route_localnet=1 ||
 	fail "the outside routing 127.0.0.1 to the host"
 c0=$("$PSWCTL" -j host show | jq '[.[] | select(.host_port == 8080) | .connections] | add')
@@ -232,7 +234,7 @@ expect_fail "a neighbour sending to 127.0.0.1:8080 through the host does not rea
 	ip netns exec outside $NSTOOL tcp-try 127.0.0.1 8080 3
 expect_eq "... nothing of it was translated" "$c0" \
 	"$("$PSWCTL" -j host show | jq '[.[] | select(.host_port == 8080) | .connections] | add')"
-ip -n outside route del 127.0.0.1/32 && ip -n outside link set lo up
+ip -n outside route del 127.0.0.1/32 && ip -n outside link set lo down && ip -n outside link set lo up
 expect_eq "over UDP too, answered from the host's address and port" "A 1
 peers 192.168.50.2" "$(ip netns exec outside timeout 15 $NSTOOL udp-who 192.168.50.1 8081 1)"
 expect_eq "the host reaches A at 127.0.0.1:8080" "A" "$(who - 127.0.0.1 8080 | cut -d' ' -f1)"
